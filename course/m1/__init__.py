@@ -1,0 +1,1 @@
+"""Module 1, model literacy: thresholds and costs, imbalance, validation, drift, segments."""

@@ -1,0 +1,513 @@
+"""Drive a real JupyterLab in Debian's headless Chromium (used by tests/test_browser.py).
+
+Everything here talks only to 127.0.0.1 and stops every process it starts:
+
+- :func:`lab_server` starts ``jupyter lab`` from the venv on a free port with a random token,
+  an isolated settings, workspace, config, data and runtime directory, and no news toast;
+  on exit it asks the server to shut down (which stops its kernels), then terminates it and
+  any kernel left behind, by process id.
+- :func:`chromium_page` launches ``/usr/bin/chromium`` through Playwright's sync API and aborts
+  any request that is not for 127.0.0.1.
+- :func:`check_explorer` opens a notebook, runs all cells, moves the first explorer's first
+  slider with the keyboard and reports whether the reading and the chart changed, with the
+  key-press-to-change latency measured inside the page.
+
+Run ``python tests/browser_support.py`` to exercise the harness against a throwaway stand-in
+explorer (built in a temporary folder, never in the repository), or pass a notebook path
+relative to a root folder: ``python tests/browser_support.py --root release
+m1_model_literacy/01_thresholds_and_costs.ipynb``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+VENV_BIN = REPO / ".venv" / "bin"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+# JupyterLab user settings written into the temporary settings folder.
+LAB_SETTINGS = {
+    # No news toast, no update check (both would also be requests to the internet).
+    "@jupyterlab/apputils-extension/notification": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+    # A notebook without kernelspec metadata starts python3 instead of asking in a dialog.
+    "@jupyterlab/notebook-extension/tracker": {"autoStartDefaultKernel": True},
+}
+
+SLIDER_HANDLE = ".widget-slider .noUi-handle"
+READING = ".course-reading"
+CHART_IMG = "img.course-chart, .course-chart img"
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _children(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (Linux /proc)."""
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        # Field 4 (after the parenthesised command name) is the parent pid.
+        fields = text.rsplit(")", 1)[-1].split()
+        if len(fields) > 1 and int(fields[1]) == pid:
+            kids.append(int(stat.parent.name))
+    return kids
+
+
+def _descendants(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        for kid in _children(todo.pop()):
+            out.append(kid)
+            todo.append(kid)
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    try:  # a zombie is gone for our purposes
+        return stat.read_text().rsplit(")", 1)[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _kill_pids(pids: list[int], timeout: float = 5.0) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.1)
+    for pid in pids:
+        if _alive(pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+@dataclass
+class LabServer:
+    """A running JupyterLab: where it listens, its token and its log file."""
+
+    port: int
+    token: str
+    root_dir: Path
+    log_path: Path
+    process: subprocess.Popen = field(repr=False)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def url(self, path: str) -> str:
+        """URL of ``path`` (starting with ``/``) with the token attached."""
+        sep = "&" if "?" in path else "?"
+        return f"{self.base_url}{path}{sep}token={self.token}"
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError as exc:
+            return f"(no server log: {exc})"
+        return "\n".join(text.splitlines()[-lines:])
+
+    def _request(self, method: str, path: str, timeout: float = 5.0) -> int:
+        req = urllib.request.Request(
+            f"{self.base_url}{path}",
+            method=method,
+            headers={"Authorization": f"token {self.token}"},
+        )
+        with urllib.request.urlopen(req, timeout=timeout) as resp:  # only 127.0.0.1
+            return resp.status
+
+
+def _write_settings(settings_dir: Path) -> None:
+    for plugin, values in LAB_SETTINGS.items():
+        path = settings_dir / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values, indent=2))
+
+
+@contextlib.contextmanager
+def lab_server(root_dir: Path, work_dir: Path, startup_timeout: float = 90.0):
+    """Start JupyterLab serving ``root_dir``; yield a :class:`LabServer`; always stop it.
+
+    ``work_dir`` receives the isolated Jupyter folders and the server log.
+    """
+    work_dir = Path(work_dir)
+    dirs = {
+        name: work_dir / name
+        for name in ("settings", "workspaces", "config", "data", "runtime", "ipython", "mpl")
+    }
+    for d in dirs.values():
+        d.mkdir(parents=True, exist_ok=True)
+    _write_settings(dirs["settings"])
+
+    port, token = free_port(), secrets.token_hex(24)
+    env = dict(os.environ)
+    env.update(
+        PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}",
+        JUPYTER_CONFIG_DIR=str(dirs["config"]),
+        JUPYTER_DATA_DIR=str(dirs["data"]),
+        JUPYTER_RUNTIME_DIR=str(dirs["runtime"]),
+        JUPYTERLAB_SETTINGS_DIR=str(dirs["settings"]),
+        JUPYTERLAB_WORKSPACES_DIR=str(dirs["workspaces"]),
+        IPYTHONDIR=str(dirs["ipython"]),
+        MPLCONFIGDIR=str(dirs["mpl"]),
+        PYTHONUNBUFFERED="1",
+    )
+    env.pop("JUPYTER_TOKEN", None)
+    cmd = [
+        str(VENV_BIN / "jupyter"),
+        "lab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        "--LabApp.expose_app_in_browser=True",
+        f"--ServerApp.root_dir={root_dir}",
+        f"--LabApp.user_settings_dir={dirs['settings']}",
+        f"--LabApp.workspaces_dir={dirs['workspaces']}",
+    ]
+    if os.geteuid() == 0:  # CI and these machines run as root
+        cmd.append("--allow-root")
+    log_path = work_dir / "jupyter-lab.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            cmd, cwd=root_dir, env=env, stdout=log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    server = LabServer(port, token, Path(root_dir), log_path, proc)
+    try:
+        deadline = time.monotonic() + startup_timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(
+                    f"jupyter lab exited with {proc.returncode} during startup:\n"
+                    + server.log_tail()
+                )
+            try:
+                if server._request("GET", "/api/status", timeout=2) == 200:
+                    break
+            except (urllib.error.URLError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"jupyter lab did not answer within {startup_timeout:.0f} s:\n"
+                    + server.log_tail()
+                )
+            time.sleep(0.25)
+        yield server
+    finally:
+        _stop_server(server)
+
+
+def _stop_server(server: LabServer) -> None:
+    proc = server.process
+    if proc.poll() is None:
+        # Remember the kernels now: they run in their own sessions, so only their ids find them.
+        leftovers = _descendants(proc.pid)
+        with contextlib.suppress(Exception):
+            server._request("POST", "/api/shutdown", timeout=5)  # also shuts its kernels down
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+        _kill_pids([p for p in leftovers if _alive(p)])
+
+
+@contextlib.contextmanager
+def chromium_page(viewport=(1280, 1000)):
+    """Yield ``(page, blocked)`` in headless Debian chromium; ``blocked`` lists refused URLs."""
+    from playwright.sync_api import sync_playwright
+
+    blocked: list[str] = []
+
+    def is_remote(url: str) -> bool:
+        return not url.startswith(("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:"))
+
+    def refuse(route):
+        blocked.append(route.request.url)
+        route.abort()
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            context = browser.new_context(
+                viewport={"width": viewport[0], "height": viewport[1]}
+            )
+            context.route(is_remote, refuse)
+            yield context.new_page(), blocked
+        finally:
+            browser.close()
+
+
+# --- in-page JavaScript -------------------------------------------------------------------
+
+_JS_KERNEL_IDLE = """() => {
+  const app = window.jupyterapp;
+  const w = app && app.shell && app.shell.currentWidget;
+  const sc = w && w.sessionContext;
+  const k = sc && sc.session && sc.session.kernel;
+  return !!(sc && sc.isReady && k && k.status === 'idle');
+}"""
+
+_JS_RUN_ALL = """() => {
+  // Not awaited: run-all stops at the first exercise whose visible test raises.
+  window.__courseRunAll = window.jupyterapp.commands
+    .execute('notebook:run-all-cells')
+    .then(() => 'done', (e) => 'error: ' + e);
+  return true;
+}"""
+
+# Record, in page time, the first key press and the first change of the reading text and of
+# the chart's src (re-querying both, so a re-rendered widget is still seen), and when the
+# new image finished loading.
+_JS_PROBE = """(root) => {
+  const q = (sel) => root.querySelector(sel);
+  const read = () => {
+    const r = q('.course-reading');
+    const img = q('img.course-chart, .course-chart img');
+    return [r ? r.innerText : null, img ? img.getAttribute('src') : null];
+  };
+  const [r0, s0] = read();
+  const p = {keydown: null, reading: null, src: null, imgLoad: null};
+  window.__courseProbe = p;
+  document.addEventListener('keydown', () => {
+    if (p.keydown === null) p.keydown = performance.now();
+  }, true);
+  root.addEventListener('load', (e) => {
+    if (p.src !== null && p.imgLoad === null && e.target.tagName === 'IMG') {
+      p.imgLoad = performance.now();
+    }
+  }, true);
+  new MutationObserver(() => {
+    const [r, s] = read();
+    const t = performance.now();
+    if (p.reading === null && r !== r0) p.reading = t;
+    if (p.src === null && s !== s0) p.src = t;
+  }).observe(root, {subtree: true, childList: true, characterData: true, attributes: true});
+  return [r0, s0];
+}"""
+
+
+@dataclass
+class ExplorerCheck:
+    """What :func:`check_explorer` saw."""
+
+    reading_before: str
+    reading_after: str
+    src_before: str
+    src_after: str
+    latency_ms: dict  # key press -> reading / src change / image loaded, in ms (None if unseen)
+    run_all: str | None
+
+    @property
+    def reading_changed(self) -> bool:
+        return self.reading_after != self.reading_before
+
+    @property
+    def src_changed(self) -> bool:
+        return self.src_after != self.src_before
+
+
+def check_explorer(
+    page,
+    server: LabServer,
+    notebook: str,
+    presses: int = 3,
+    change_timeout: float = 20.0,
+    screenshot: Path | None = None,
+) -> ExplorerCheck:
+    """Open ``notebook`` (relative to the server root), run all, move the first slider.
+
+    Waits (polling, at most ``change_timeout`` seconds) until both the reading text and the
+    chart src differ from before the key presses; returns what it saw either way.
+    """
+    page.goto(server.url(f"/lab/tree/{notebook}"), wait_until="domcontentloaded")
+    page.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
+    page.wait_for_function(_JS_KERNEL_IDLE, timeout=90_000, polling=200)
+    page.evaluate(_JS_RUN_ALL)
+
+    # The first explorer: the first output that holds a reading.
+    explorer = page.locator(".jp-OutputArea-output").filter(has=page.locator(READING)).first
+    explorer.wait_for(state="attached", timeout=90_000)
+    handle = explorer.locator(SLIDER_HANDLE).first
+    reading = explorer.locator(READING).first
+    chart = explorer.locator(CHART_IMG).first
+    for loc in (handle, reading, chart):
+        loc.wait_for(state="attached", timeout=30_000)
+    explorer.scroll_into_view_if_needed()
+    # The chart's first PNG is in place once the img has a src and has loaded it.
+    page.wait_for_function(
+        "(img) => img.getAttribute('src') && img.complete && img.naturalWidth > 0",
+        arg=chart.element_handle(),
+        timeout=30_000,
+    )
+    if screenshot is not None:
+        explorer.screenshot(path=str(screenshot))
+
+    reading_before, src_before = page.evaluate(_JS_PROBE, explorer.element_handle())
+    handle.focus()
+    for _ in range(presses):
+        page.keyboard.press("ArrowRight")
+
+    deadline = time.monotonic() + change_timeout
+    while True:
+        reading_after = reading.inner_text()
+        src_after = chart.get_attribute("src")
+        if (reading_after != reading_before and src_after != src_before) or (
+            time.monotonic() > deadline
+        ):
+            break
+        time.sleep(0.1)
+    probe = page.evaluate("() => window.__courseProbe")
+    # evaluate() awaits a returned promise: race run-all's against a short timer.
+    run_all = page.evaluate(
+        "async () => await Promise.race([window.__courseRunAll, "
+        "new Promise((r) => setTimeout(() => r('still running'), 50))])"
+    )
+
+    def since_key(name):
+        if probe.get("keydown") is None or probe.get(name) is None:
+            return None
+        return round(probe[name] - probe["keydown"], 1)
+
+    return ExplorerCheck(
+        reading_before=reading_before,
+        reading_after=reading_after,
+        src_before=src_before,
+        src_after=src_after,
+        latency_ms={
+            "reading": since_key("reading"),
+            "src": since_key("src"),
+            "image_loaded": since_key("imgLoad"),
+        },
+        run_all=run_all,
+    )
+
+
+# --- a throwaway stand-in explorer, for developing the harness --------------------------------
+
+STAND_IN_CELL = '''\
+import io
+
+import ipywidgets as widgets
+from matplotlib.figure import Figure
+
+slider = widgets.IntSlider(value=5, min=0, max=20, description="threshold")
+reading = widgets.HTML().add_class("course-reading")
+chart = widgets.Image(format="png").add_class("course-chart")
+fig = Figure(figsize=(5, 3), dpi=100)
+ax = fig.subplots()
+(line,) = ax.plot([0, 20], [0, 0], lw=3)
+ax.set_xlim(0, 20)
+ax.set_ylim(0, 400)
+
+
+def redraw(change=None):
+    t = slider.value
+    reading.value = f"<b>Threshold {t}</b>: {t * t} flagged per 1,000"
+    line.set_data([0, t], [0, t * t])
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    chart.value = buf.getvalue()
+
+
+slider.observe(redraw, names="value")
+redraw()
+widgets.VBox([slider, reading, chart])
+'''
+
+
+def write_stand_in_notebook(folder: Path, name: str = "stand_in.ipynb") -> Path:
+    """Write a notebook whose explorer has the course's CSS classes, then a failing exercise."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Stand-in explorer"),
+        nbformat.v4.new_code_cell(STAND_IN_CELL),
+        nbformat.v4.new_code_cell("answer = None\nassert answer is not None, 'not attempted'"),
+        nbformat.v4.new_code_cell("print('never reached')"),
+    ]
+    path = Path(folder) / name
+    nbformat.write(nb, path)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebook", nargs="?", help="notebook path relative to --root")
+    parser.add_argument("--root", type=Path, help="folder to copy and serve (default: stand-in)")
+    parser.add_argument("--screenshot", type=Path, default=Path("/tmp/browser_explorer.png"))
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="browser-check-") as tmp:
+        tmp = Path(tmp)
+        root = tmp / "root"
+        if args.root is None:
+            root.mkdir()
+            notebook = write_stand_in_notebook(root).name
+        else:
+            shutil.copytree(args.root, root)
+            notebook = args.notebook
+        with lab_server(root, tmp / "lab") as server, chromium_page() as (page, blocked):
+            t0 = time.monotonic()
+            result = check_explorer(page, server, notebook, screenshot=args.screenshot)
+            print(f"open + run all + key presses: {time.monotonic() - t0:.1f} s")
+            print(f"reading: {result.reading_before!r} -> {result.reading_after!r}")
+            print(f"src changed: {result.src_changed}; run-all: {result.run_all}")
+            print(f"key press -> change (ms): {result.latency_ms}")
+            print(f"screenshot: {args.screenshot}; blocked requests: {blocked}")
+    return 0 if result.reading_changed and result.src_changed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
