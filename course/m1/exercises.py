@@ -58,8 +58,17 @@ q2 = Exercise(
     key="q2",
     title="the cheapest threshold under a review capacity",
     parts=[
-        Part("cheapest_threshold", THRESHOLD, "PENDING", {}, wrong="not the cheapest "
-             "threshold for these costs and this review capacity."),
+        Part("cheapest_threshold", THRESHOLD, "0490e074cffbed6f", {
+            "fdfe291170f744cf": "that is the cheapest threshold for today's team of 300. With "
+                                "ten times the reviewers, a flag on a good customer usually "
+                                "means a $5 review instead of a $30 block.",
+            "0e99bda0db2d2d11": "that would be cheapest with unlimited reviewers. 3,000 a day "
+                                "is a lot, but the lowest thresholds flag more than that.",
+            "a256512f815cea59": "that is where F1 peaks. F1 prices both errors alike; "
+                                "Ledgerly's costs do not. Look at the cost curve instead.",
+            "5638dcdb30e7dccd": "0.5 is a habit, not a decision: nothing about Ledgerly's "
+                                "costs makes it special.",
+        }, wrong="not the cheapest threshold for these costs and this review capacity."),
     ],
     hints=[
         "Set every control of the explorer to the numbers in the question, not only the costs.",
@@ -138,10 +147,19 @@ q5 = Exercise(
     key="q5",
     title="an honest score from a time-based holdout",
     parts=[
-        Part("honest_mae", ORDERS_PER_DAY, "PENDING", {}, wrong="train on days before "
-             "2025-09-01, score on 2025-09-01 onwards, with max_depth=8."),
-        Part("ship_depth", DEPTH, "PENDING", {}, wrong="use the depth with the lowest "
-             "time-holdout error."),
+        Part("honest_mae", ORDERS_PER_DAY, "63ac7454d6dd8206", {
+            "b754f5b68b5931cf": "that is the random split's score. It tests the model on days "
+                                "sitting between days it trained on; split on the date.",
+            "6b076f99084d12bb": "that is the training error: the model scored on days it "
+                                "learned from. Score it on the later period.",
+        }, wrong="train on days before 2025-09-01, score on 2025-09-01 onwards, with "
+                 "max_depth=8."),
+        Part("ship_depth", DEPTH, "e1b458fed3f5f068", {
+            "13573683b66a9b99": "that is the depth the random split prefers. Judge depths by "
+                                "the time-based holdout you just built.",
+            "cabd8c4b95c8319c": "the deepest tree has the lowest training error, which only "
+                                "measures memory. Judge by the holdout error.",
+        }, wrong="use the depth with the lowest time-holdout error."),
     ],
     hints=[
         "A time-based holdout keeps the future out of training: split on the date, not at "

@@ -1,0 +1,63 @@
+"""Generate release/ from source/ with nbgrader (the only way release/ is ever written).
+
+    python scripts/make_release.py release      # rewrite release/ in the repository
+    python scripts/make_release.py OUT_DIR      # write the release into another folder
+
+nbgrader runs in a throwaway course directory (a copy of source/ and nbgrader_config.py), so
+no gradebook.db is left in the repository. Each module folder source/mN_* becomes one
+assignment.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def modules(root: Path = ROOT) -> list[str]:
+    return sorted(p.name for p in (root / "source").glob("m[0-9]_*") if p.is_dir())
+
+
+def generate(out: Path, root: Path = ROOT) -> None:
+    """Write every module's released notebooks into ``out/<module>/``."""
+    bin_dir = Path(sys.executable).parent
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    with tempfile.TemporaryDirectory(prefix="course-release-") as tmp:
+        course = Path(tmp)
+        shutil.copytree(root / "source", course / "source")
+        shutil.copy(root / "nbgrader_config.py", course / "nbgrader_config.py")
+        for module in modules(root):
+            subprocess.run(
+                [str(bin_dir / "nbgrader"), "generate_assignment", module, "--force",
+                 "--log-level=WARN"],
+                cwd=course, env=env, check=True,
+            )
+        out.mkdir(parents=True, exist_ok=True)
+        for module in modules(root):
+            target = out / module
+            if target.exists():
+                shutil.rmtree(target)
+            shutil.copytree(course / "release" / module, target)
+            for path in target.rglob("*"):
+                if path.is_file():
+                    path.chmod(0o644)
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print(__doc__)
+        return 2
+    out = ROOT / "release" if argv[0] == "release" else Path(argv[0]).resolve()
+    generate(out)
+    print(f"wrote {', '.join(modules())} to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
