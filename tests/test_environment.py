@@ -1,0 +1,50 @@
+"""The environment is described once per tool, and the descriptions agree."""
+
+import re
+import tomllib
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pins(lines):
+    out = {}
+    for line in lines:
+        m = re.fullmatch(r"\s*-?\s*([A-Za-z0-9_.\-]+)==([^\s#;]+)\s*", line)
+        if m:
+            out[m.group(1).lower().replace("_", "-")] = m.group(2)
+    return out
+
+
+def project_pins():
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    return pins(data["project"]["dependencies"])
+
+
+def test_every_runtime_dependency_is_pinned():
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    deps = data["project"]["dependencies"] + data["project"]["optional-dependencies"]["dev"]
+    assert all("==" in d for d in deps), deps
+
+
+def test_environment_yml_lists_the_same_pins_as_pyproject():
+    yml = (ROOT / "environment.yml").read_text().splitlines()
+    assert pins(yml) == project_pins()
+    assert any(line.strip() == "- -e ." for line in yml), "environment.yml must install course/"
+
+
+def test_constraints_agree_with_pyproject():
+    constraints = pins((ROOT / "constraints.txt").read_text().splitlines())
+    for name, pinned in project_pins().items():
+        assert constraints.get(name) == pinned, name
+
+
+def test_the_running_environment_matches_the_pins():
+    for name, pinned in project_pins().items():
+        assert version(name) == pinned, name
+
+
+def test_nbgrader_is_quiet_with_this_sqlalchemy():
+    major, minor = (int(x) for x in version("sqlalchemy").split(".")[:2])
+    assert (major, minor) < (2, 1), "SQLAlchemy 2.1 makes nbgrader warn on every autograde"

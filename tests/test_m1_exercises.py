@@ -1,0 +1,203 @@
+"""Module 1's answer keys, proven against independent computations.
+
+Every right answer and every named misconception is recomputed here with scikit-learn,
+pandas or plain numpy, without the package's explorers, and the exercise must recognise it:
+right answers as correct, misconceptions as the named mistake (never as correct).
+"""
+
+import numpy as np
+import pytest
+from sklearn.metrics import (
+    accuracy_score,
+    average_precision_score,
+    f1_score,
+    mean_absolute_error,
+    precision_score,
+    recall_score,
+    roc_auc_score,
+)
+from sklearn.tree import DecisionTreeRegressor
+
+from course.m1 import architectures, scenarios
+from course.m1 import exercises as ex
+from tests.m1_cases import CASES
+
+
+def status(exercise, part, value):
+    p = next(p for p in exercise.parts if p.name == part)
+    return exercise.judge_part(p, value).status
+
+
+def assert_right(exercise, part, value):
+    assert status(exercise, part, value) == "correct", (exercise.key, part, value)
+
+
+def assert_misconception(exercise, part, value):
+    assert status(exercise, part, value) == "misconception", (exercise.key, part, value)
+
+
+def test_every_exercise_has_cases_hints_and_two_misconceptions():
+    assert [e.key for e in ex.ALL] == sorted(CASES, key=lambda k: int(k[1:]))
+    for e in ex.ALL:
+        assert len(CASES[e.key]["misconceptions"]) >= 2, e.key
+        assert len(e.hints) >= 2, e.key
+        for part in e.parts:
+            assert part.answer not in part.feedback, (e.key, part.name)
+
+
+# q1 ---------------------------------------------------------------------------------------
+def test_q1_precision_recall():
+    w = scenarios.ledgerly_week()
+    y, p = w["is_fraud"], w["flagged"]
+    assert_right(ex.q1, "precision", precision_score(y, p))
+    assert_right(ex.q1, "recall", recall_score(y, p))
+    assert_misconception(ex.q1, "precision", recall_score(y, p))
+    assert_misconception(ex.q1, "precision", accuracy_score(y, p))
+    assert_misconception(ex.q1, "recall", precision_score(y, p))
+    assert_misconception(ex.q1, "recall", recall_score(~y, ~p))  # specificity
+
+
+# q2 ---------------------------------------------------------------------------------------
+GRID = np.round(np.arange(0.01, 1.0, 0.01), 2)
+
+
+def cost_curve(capacity):
+    """Ledgerly's daily cost per threshold, straight from the labelled scores."""
+    s = scenarios.ledgerly_scores()
+    fraud, good = 500.0, 49_500.0
+    out = []
+    for t in GRID:
+        tp, fp = fraud * np.mean(s.fraud >= t), good * np.mean(s.legit >= t)
+        flagged = tp + fp
+        r = min(1.0, capacity / flagged) if flagged else 1.0
+        out.append((fraud - tp) * 400 + fp * (1 - r) * 30 + flagged * r * 5)
+    return np.array(out)
+
+
+def test_q2_cheapest_threshold():
+    assert_right(ex.q2, "cheapest_threshold", GRID[np.argmin(cost_curve(3_000))])
+    assert_misconception(ex.q2, "cheapest_threshold", GRID[np.argmin(cost_curve(300))])
+    assert_misconception(ex.q2, "cheapest_threshold", GRID[np.argmin(cost_curve(1e12))])
+    assert_misconception(ex.q2, "cheapest_threshold", 0.5)
+    y, s, w = scenarios.ledgerly_scores().labelled(0.01)
+    f1 = [f1_score(y, s >= t, sample_weight=w) for t in GRID]
+    assert_misconception(ex.q2, "cheapest_threshold", GRID[int(np.argmax(f1))])
+
+
+# q3 ---------------------------------------------------------------------------------------
+def daily_cost(precision, recall, cost_fp=30, cost_fn=400):
+    caught = 500 * recall
+    return (500 - caught) * cost_fn + caught * (1 / precision - 1) * cost_fp
+
+
+def test_q3_launch_decision():
+    table = scenarios.ledgerly_candidates()
+    # The premise: both candidates lose about 5 F1 points (F1 checked against scikit-learn
+    # on a confusion matrix with the table's precision and recall).
+    for name, (p, r) in scenarios.LEDGERLY_CANDIDATES.items():
+        tp = 1000 * r   # cells tp, fn, fp, tn of a matrix with this precision and recall
+        weights = [tp, 1000 - tp, tp / p - tp, 10_000]
+        f1 = f1_score([1, 1, 0, 0], [1, 0, 1, 0], sample_weight=weights)
+        assert table.loc[name, "f1"] == pytest.approx(f1, abs=1e-4)
+    for name in ("A", "B"):
+        assert 0.04 <= table.loc["current", "f1"] - table.loc[name, "f1"] <= 0.06
+    cost = {m: daily_cost(*pr) for m, pr in scenarios.LEDGERLY_CANDIDATES.items()}
+    assert cost["A"] < cost["current"] < cost["B"]
+    assert_right(ex.q3, "block", "B")
+    assert_right(ex.q3, "block", "candidate b")
+    for wrong in ("A", "both", "neither"):
+        assert_misconception(ex.q3, "block", wrong)
+    assert_right(ex.q3, "extra_cost_b", cost["B"] - cost["current"])
+    missed_only = (500 * (1 - 0.52) - 500 * (1 - 0.70)) * 400
+    assert_misconception(ex.q3, "extra_cost_b", missed_only)
+    swapped = daily_cost(0.70, 0.52, 400, 30) - daily_cost(0.60, 0.70, 400, 30)
+    assert_misconception(ex.q3, "extra_cost_b", swapped)
+
+
+# q4 ---------------------------------------------------------------------------------------
+def test_q4_metric_at_half_a_percent():
+    y, s, w = scenarios.ledgerly_scores().labelled(0.005)
+    # The premise the exercise relies on: ROC-AUC flatters, AP collapses, accuracy is useless.
+    assert roc_auc_score(y, s, sample_weight=w) > 0.9
+    assert average_precision_score(y, s, sample_weight=w) < 0.3
+    assert accuracy_score(y, np.zeros_like(y), sample_weight=w) > 0.99
+    for right in ("average precision", "PR-AUC", "ap"):
+        assert_right(ex.q4, "metric", right)
+    assert_misconception(ex.q4, "metric", "ROC AUC")
+    assert_misconception(ex.q4, "metric", "accuracy")
+    rng = np.random.default_rng(1)
+    labels = rng.random(400_000) < 0.005
+    assert_right(ex.q4, "coin_flip_ap", average_precision_score(labels, rng.random(labels.size)))
+    assert_misconception(ex.q4, "coin_flip_ap", 0.5)
+
+
+# q5 ---------------------------------------------------------------------------------------
+FEATURES = ["day_index", "weekday", "week_of_year", "promo", "temp_c"]
+
+
+def tree_mae(train, test, depth):
+    m = DecisionTreeRegressor(max_depth=depth, random_state=0).fit(train[FEATURES], train["orders"])
+    return mean_absolute_error(test["orders"], m.predict(test[FEATURES]))
+
+
+def test_q5_time_holdout():
+    d = scenarios.pantry_dash_demand()
+    train, test = d[d["date"] < "2025-09-01"], d[d["date"] >= "2025-09-01"]
+    r_train = d.sample(frac=0.8, random_state=0)
+    r_test = d.drop(r_train.index)
+    assert_right(ex.q5, "honest_mae", tree_mae(train, test, 8))
+    assert_misconception(ex.q5, "honest_mae", tree_mae(r_train, r_test, 8))
+    assert_misconception(ex.q5, "honest_mae", tree_mae(train, train, 8))
+    holdout = [tree_mae(train, test, k) for k in range(1, 13)]
+    random_ = [tree_mae(r_train, r_test, k) for k in range(1, 13)]
+    assert_right(ex.q5, "ship_depth", 1 + int(np.argmin(holdout)))
+    assert_misconception(ex.q5, "ship_depth", 1 + int(np.argmin(random_)))
+    assert_misconception(ex.q5, "ship_depth", 12)
+    # The premise: the random split flatters the depth-8 model by a wide margin.
+    assert tree_mae(r_train, r_test, 8) < 0.5 * tree_mae(train, test, 8)
+
+
+# q6 ---------------------------------------------------------------------------------------
+# Truth table, with the reason: does the input->outcome relation still hold?
+DRIFT = {"case_a": "data drift",      # hotter days, same response to temperature
+         "case_b": "concept drift",   # same inputs, fewer orders
+         "case_c": "concept drift",   # same score distribution, more fraud among low scores
+         "case_d": "data drift"}      # more faxes, each read as before
+OTHER = {"data drift": "concept drift", "concept drift": "data drift"}
+
+
+def test_q6_drift_kinds():
+    for case, kind in DRIFT.items():
+        assert_right(ex.q6, case, kind)
+        assert_misconception(ex.q6, case, OTHER[kind])
+    assert_right(ex.q6, "case_a", "covariate shift")
+
+
+# q7 ---------------------------------------------------------------------------------------
+def test_q7_failing_segment():
+    docs = scenarios.parsely_documents()
+    sums = docs.groupby("source")[["fields", "field_errors"]].sum()
+    rates = sums["field_errors"] / sums["fields"]
+    overall = docs["field_errors"].sum() / docs["fields"].sum()
+    assert overall < 0.05 and (rates > 0.05).sum() == 1   # the premise: the average hides it
+    worst = rates.idxmax()
+    assert_right(ex.q7, "failing_source", worst)
+    assert_right(ex.q7, "fax_error_rate", rates["fax"])
+    assert_misconception(ex.q7, "failing_source", "none")
+    most_errors = sums["field_errors"].idxmax()
+    assert most_errors != worst
+    assert_misconception(ex.q7, "failing_source", most_errors)
+    assert_misconception(ex.q7, "fax_error_rate", overall)
+
+
+# q8 ---------------------------------------------------------------------------------------
+def test_q8_architecture():
+    o, b = architectures.OPTIONS, architectures.BUDGET
+    fits = [n for n, r in o.iterrows()
+            if r.p99_ms <= b["p99_ms"] and r.labelled_rows_needed <= b["labelled_rows"]
+            and r.explainable and r.expected_recall >= b["recall_target"]]
+    assert fits == list(architectures.feasible(**b).index)
+    assert len(fits) == 1
+    assert_right(ex.q8, "architecture", fits[0])
+    for other in o.index.drop(fits[0]):
+        assert_misconception(ex.q8, "architecture", other)

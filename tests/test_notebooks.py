@@ -1,0 +1,110 @@
+"""Notebooks: clean, executable top to bottom, and release/ generated from source/ in sync."""
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+import make_release  # noqa: E402
+
+SOURCE = sorted((ROOT / "source").glob("m[0-9]_*/*.ipynb"))
+RELEASE = sorted((ROOT / "release").glob("m[0-9]_*/*.ipynb"))
+COMMITTED = SOURCE + RELEASE + [ROOT / "START_HERE.ipynb"]
+
+
+def ids(paths):
+    return [str(p.relative_to(ROOT)) for p in paths]
+
+
+def test_there_are_notebooks_to_test():
+    assert len(SOURCE) >= 4 and len(RELEASE) == len(SOURCE)
+
+
+@pytest.mark.parametrize("path", COMMITTED, ids=ids(COMMITTED))
+def test_committed_notebooks_are_clean(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    nbformat.validate(nbformat.from_dict(nb))
+    for cell in nb["cells"]:
+        assert not cell.get("outputs"), f"{cell.get('id')} has outputs"
+        assert cell.get("execution_count") is None, f"{cell.get('id')} has an execution count"
+    assert set(nb["metadata"]) <= {"kernelspec", "language_info"}
+
+
+@pytest.mark.parametrize("path", SOURCE, ids=ids(SOURCE))
+def test_source_notebook_runs_top_to_bottom_without_errors_or_stderr(path):
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=180, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            # nbgrader scores a test cell 0 if it writes to stderr (warnings included), so
+            # no cell of a solved notebook may write there.
+            assert not (out.output_type == "stream" and out.name == "stderr"), (
+                f"{cell.id} wrote to stderr: {out.text[:500]}")
+
+
+def test_release_is_in_sync_with_source(tmp_path):
+    make_release.generate(tmp_path)
+    fresh = sorted(tmp_path.glob("m[0-9]_*/*.ipynb"))
+    assert [p.relative_to(tmp_path) for p in fresh] == [
+        p.relative_to(ROOT / "release") for p in RELEASE]
+    for new in fresh:
+        old = ROOT / "release" / new.relative_to(tmp_path)
+        assert json.loads(new.read_text()) == json.loads(old.read_text()), (
+            f"{old.relative_to(ROOT)} is out of date: run `make release`")
+
+
+def _solution_lines(nb):
+    lines = []
+    for cell in nb.cells:
+        inside = False
+        for line in cell.source.splitlines():
+            if "### BEGIN SOLUTION" in line or "### BEGIN HIDDEN TESTS" in line:
+                inside = True
+            elif "### END SOLUTION" in line or "### END HIDDEN TESTS" in line:
+                inside = False
+            elif inside and len(line.strip()) > 12:
+                lines.append(line.strip())
+        if cell.get("metadata", {}).get("nbgrader", {}).get("solution") and \
+                cell.cell_type == "markdown":
+            lines += [x.strip() for x in cell.source.splitlines() if len(x.strip()) > 40]
+    return lines
+
+
+@pytest.mark.parametrize("path", SOURCE, ids=ids(SOURCE))
+def test_release_carries_no_solution_or_hidden_test(path):
+    released = (ROOT / "release" / path.relative_to(ROOT / "source")).read_text()
+    assert "BEGIN SOLUTION" not in released and "HIDDEN TESTS" not in released
+    text = "\n".join(c.source for c in nbformat.reads(released, as_version=4).cells)
+    for line in _solution_lines(nbformat.read(path, as_version=4)):
+        assert line not in text, f"solution or hidden test line leaked: {line!r}"
+
+
+@pytest.mark.parametrize("path", RELEASE, ids=ids(RELEASE))
+def test_first_explorer_comes_before_the_first_graded_cell(path):
+    """Run-all stops at the first unanswered exercise; the explorer must already be shown."""
+    cells = nbformat.read(path, as_version=4).cells
+    graded = [i for i, c in enumerate(cells) if c.metadata.get("nbgrader", {}).get("grade")]
+    explorers = [i for i, c in enumerate(cells)
+                 if c.cell_type == "code" and re.search(r"explorers\.\w+_explorer\(", c.source)]
+    assert graded, "no graded cells"
+    if explorers:
+        assert explorers[0] < graded[0]
+
+
+def test_every_explorer_and_exercise_is_used_in_a_notebook():
+    from course.m1 import exercises
+    from course.m1.explorers import EXPLORERS
+
+    text = "\n".join(p.read_text() for p in SOURCE if p.parent.name.startswith("m1_"))
+    for name in EXPLORERS:
+        assert f"explorers.{name}_explorer()" in text, name
+    for ex in exercises.ALL:
+        assert f"{ex.key}.check(" in text, ex.key
+        assert f'\\"{ex.key}_tests\\"' in text or f'"{ex.key}_tests"' in text, ex.key
