@@ -31,7 +31,8 @@ COLORS = {
 }
 
 # Line styles double-encode the series so a chart still reads in greyscale.
-LINESTYLES = {"precision": "-", "recall": "--", "f1": ":", "cost": "-."}
+LINESTYLES = {"precision": "-", "recall": "--", "f1": ":", "cost": "-.",
+              "train": "-", "validation": "--", "holdout": "-."}
 
 
 def money(amount: float) -> str:

@@ -50,7 +50,7 @@ def test_a_complete_submission_is_graded_and_awaits_the_written_answer(graded):
     assert (row.score, row.max_score) == (2, 14) and row.needs_manual_grade
     assert row.flags == []
     missing = graded[("complete", "01_thresholds_and_costs")]
-    assert missing.score is None and "missing" in missing.flags[0]
+    assert not missing.score and "missing" in missing.flags[0]
 
 
 def test_a_renamed_notebook_is_graded_under_its_name_and_flagged(graded):

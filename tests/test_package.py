@@ -3,7 +3,6 @@
 import subprocess
 import sys
 
-
 # Reading rcParams["backend"] would itself import pyplot, so compare styling keys only.
 SNAPSHOT = ("import matplotlib;"
             "keys = ('axes.prop_cycle', 'font.size', 'figure.figsize', 'lines.linewidth',"
