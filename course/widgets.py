@@ -102,15 +102,21 @@ class Explorer(widgets.VBox):
         self._background = None
         self._drawn_key = None
         self.setup(self.figure)
-        self.image = widgets.Image(format="png", tooltip=chart_description,
+        # No tooltip on Image: ipywidgets 8.1.9 fails to render an Image view that has one.
+        self.image = widgets.Image(format="png",
                                    layout=widgets.Layout(max_width="100%", height="auto"))
         self.image.add_class("course-chart")
+        # What the chart shows, in words, for screen readers and for anyone skimming.
+        self.caption = widgets.HTML(
+            f'<small>{html.escape(chart_description)}</small>' if chart_description else "")
+        self.caption.add_class("course-caption")
         self.reading = widgets.HTML()
         self.reading.add_class("course-reading")
         self.errors = widgets.Output()
         control_box = widgets.Box(list(controls.values()),
                                   layout=widgets.Layout(flex_flow="row wrap"))
-        super().__init__(children=[control_box, self.image, self.reading, self.errors])
+        super().__init__(children=[control_box, self.image, self.caption, self.reading,
+                                   self.errors])
         self.add_class("course-explorer")
         for control in controls.values():
             control.observe(self.update, names="value")

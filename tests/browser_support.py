@@ -260,10 +260,15 @@ def _stop_server(server: LabServer) -> None:
 
 @contextlib.contextmanager
 def chromium_page(viewport=(1280, 1000)):
-    """Yield ``(page, blocked)`` in headless Debian chromium; ``blocked`` lists refused URLs."""
+    """Yield ``(page, blocked, errors)`` in headless Debian chromium.
+
+    ``blocked`` lists refused (non-127.0.0.1) URLs, ``errors`` the page's console errors and
+    uncaught exceptions, for failure messages.
+    """
     from playwright.sync_api import sync_playwright
 
     blocked: list[str] = []
+    errors: list[str] = []
 
     def is_remote(url: str) -> bool:
         return not url.startswith(("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:"))
@@ -281,7 +286,13 @@ def chromium_page(viewport=(1280, 1000)):
                 viewport={"width": viewport[0], "height": viewport[1]}
             )
             context.route(is_remote, refuse)
-            yield context.new_page(), blocked
+            page = context.new_page()
+            page.on(
+                "console",
+                lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None,
+            )
+            page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+            yield page, blocked, errors
         finally:
             browser.close()
 
@@ -302,6 +313,13 @@ _JS_RUN_ALL = """() => {
     .execute('notebook:run-all-cells')
     .then(() => 'done', (e) => 'error: ' + e);
   return true;
+}"""
+
+_JS_CHART_OR_ERROR = """(root) => {
+  if (root.querySelector('img.course-chart, .course-chart img')) return 'chart';
+  const text = root.innerText || '';
+  const i = text.search(/Failed to create view|javascript error/i);
+  return i < 0 ? null : 'widget error: ' + text.slice(i, i + 400).split('\\n')[0];
 }"""
 
 # Record, in page time, the first key press and the first change of the reading text and of
@@ -379,8 +397,23 @@ def check_explorer(
     handle = explorer.locator(SLIDER_HANDLE).first
     reading = explorer.locator(READING).first
     chart = explorer.locator(CHART_IMG).first
-    for loc in (handle, reading, chart):
+    for loc in (handle, reading):
         loc.wait_for(state="attached", timeout=30_000)
+    # A widget view that fails to render is replaced by an error box: say so, not "timeout".
+    outcome = page.wait_for_function(
+        _JS_CHART_OR_ERROR, arg=explorer.element_handle(), timeout=30_000, polling=200
+    ).json_value()
+    if outcome != "chart":
+        # ipywidgets' error box shows its message (e.g. the failing view's TypeError) on click.
+        box = explorer.get_by_text("Click to show javascript error").first
+        with contextlib.suppress(Exception):
+            box.click(timeout=2_000)
+            page.wait_for_timeout(300)
+            text = explorer.inner_text(timeout=2_000)
+            start = text.find("Failed to create view")
+            if start >= 0:
+                outcome = "widget error: " + " | ".join(text[start:].splitlines()[:2])
+        raise AssertionError(f"the explorer's chart did not render: {outcome}")
     explorer.scroll_into_view_if_needed()
     # The chart's first PNG is in place once the img has a src and has loaded it.
     page.wait_for_function(
@@ -498,7 +531,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             shutil.copytree(args.root, root)
             notebook = args.notebook
-        with lab_server(root, tmp / "lab") as server, chromium_page() as (page, blocked):
+        with lab_server(root, tmp / "lab") as server, chromium_page() as (page, blocked, _):
             t0 = time.monotonic()
             result = check_explorer(page, server, notebook, screenshot=args.screenshot)
             print(f"open + run all + key presses: {time.monotonic() - t0:.1f} s")

@@ -96,3 +96,23 @@ CASES = {
 
 # The manually graded written answers: grade_id -> notebook.
 WRITTEN = {"w1_answer": "04_architecture_and_judgment"}
+
+# Answers that try to pass without being right: they silence the visible check or hand in
+# an object that claims to equal anything. The hidden tests must still score them 0.
+CHEATS = {
+    "q1": "q1.check = lambda **answers: None\nprecision = 0.5\nrecall = 0.5",
+    "q4": ("class Anything(str):\n"
+           "    def __eq__(self, other):\n"
+           "        return True\n"
+           "    __hash__ = str.__hash__\n"
+           "q4.check = lambda **answers: None\n"
+           'metric = Anything("accuracy")\ncoin_flip_ap = 0.005'),
+    "q7": ("class Anything(float):\n"
+           "    def __eq__(self, other):\n"
+           "        return True\n"
+           "    def __lt__(self, other):\n"
+           "        return True\n"
+           "    __hash__ = float.__hash__\n"
+           "q7.check = lambda **answers: None\n"
+           'failing_source = "fax"\nfax_error_rate = Anything(0.5)'),
+}

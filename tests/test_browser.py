@@ -13,7 +13,6 @@ import os
 import shutil
 
 import pytest
-
 from browser_support import CHROMIUM, REPO, check_explorer, chromium_page, lab_server
 
 NOTEBOOK = "m1_model_literacy/01_thresholds_and_costs.ipynb"
@@ -34,7 +33,8 @@ def lab(tmp_path):
 def page():
     """A page in headless Debian chromium that may only reach 127.0.0.1."""
     assert os.access(CHROMIUM, os.X_OK), f"{CHROMIUM} is missing: run `make chromium`"
-    with chromium_page() as (page, blocked):
+    with chromium_page() as (page, blocked, errors):
+        page.console_errors = errors  # read by the test's failure message
         yield page
         assert not blocked, f"requests to other hosts were attempted: {blocked}"
 
@@ -44,7 +44,11 @@ def test_slider_key_press_changes_reading_and_chart(lab, page, tmp_path, capsys)
     failure_png = tmp_path / "failure.png"
 
     def context() -> str:
-        return f"screenshot: {failure_png}\nserver log tail:\n{lab.log_tail()}"
+        console = "\n".join(page.console_errors[-10:]) or "(none)"
+        return (
+            f"screenshot: {failure_png}\nbrowser errors:\n{console}\n"
+            f"server log tail:\n{lab.log_tail()}"
+        )
 
     try:
         result = check_explorer(page, lab, NOTEBOOK, screenshot=tmp_path / "explorer.png")
