@@ -1,0 +1,63 @@
+"""Claims that Module 1's prose makes about its numbers, pinned to the data.
+
+The notebooks' text says things like "of every 100 payments Ledgerly flags, only about 16
+are fraud". Each test below quotes such a sentence and recomputes it independently, so a
+change to a scenario generator cannot silently turn the prose false.
+"""
+
+import numpy as np
+from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_score
+
+from course.m1 import capacity, scenarios, threshold
+
+
+def test_notebook1_week_claims():
+    """'only about 16 are fraud ... more than a third of the fraud still gets through ...
+    the accuracy itself (above 90%) ... 98% of payments are good anyway.'"""
+    w = scenarios.ledgerly_week()
+    assert round(100 * precision_score(w["is_fraud"], w["flagged"])) == 16
+    assert 1 - recall_score(w["is_fraud"], w["flagged"]) > 1 / 3
+    assert accuracy_score(w["is_fraud"], w["flagged"]) > 0.9
+    assert round(100 * (1 - w["is_fraud"].mean())) == 98
+
+
+def test_notebook1_cheapest_threshold_is_not_the_f1_peak():
+    """'Find the cheapest threshold for the default settings ... Is it the threshold where
+    F1 peaks? Why not?' (the answer must be no) and 'Raise the cost of a missed fraud.
+    Which way does the cheapest threshold move?' (down)."""
+    y, s, w = scenarios.ledgerly_scores().labelled(0.01)
+    grid = threshold.THRESHOLDS
+    f1_peak = grid[int(np.argmax([f1_score(y, s >= t, sample_weight=w) for t in grid]))]
+    default = threshold.compute(0.5)
+    assert abs(default.cheapest_threshold - f1_peak) >= 0.05
+    assert threshold.compute(0.5, cost_fn=1_500).cheapest_threshold < default.cheapest_threshold
+
+
+def test_notebook1_lower_prevalence_lowers_precision():
+    """'Lower the fraud rate (prevalence) to 0.2%. Watch precision.'"""
+    assert threshold.compute(0.5, prevalence=0.002).precision < 0.5 * threshold.compute(
+        0.5, prevalence=0.01).precision
+
+
+def test_notebook3_capacity_claims():
+    """'Training error falls at every extra level of depth'; 'The random-split error ...
+    would tell you to ship a deep tree'; 'The time-holdout error is the one that turns back
+    up'; 'Slide the spike to 0. The random split still flatters, but less'."""
+    full = capacity.compute(6, spike=1.0)
+    assert np.all(np.diff(full.train_mae) < 0)
+    assert full.random_pick >= 10
+    assert full.time_pick < full.random_pick
+    pick = full.time_pick
+    assert full.time_holdout_mae[pick:].min() > full.time_holdout_mae[pick - 1]
+    none = capacity.compute(6, spike=0.0)
+    assert 0 < none.flattery < full.flattery
+
+
+def test_notebook3_spike_era_size():
+    """'orders jumped by about 70% ... then fell back.'"""
+    d = scenarios.pantry_dash_demand(spike=1.0)
+    base = scenarios.pantry_dash_demand(spike=0.0)
+    era = (d["date"] >= "2024-03-01") & (d["date"] <= "2024-07-31")
+    ratio = d.loc[era, "orders"].sum() / base.loc[era, "orders"].sum()
+    assert abs(ratio - 1.7) < 0.03
+    assert d.loc[~era, "orders"].sum() == base.loc[~era, "orders"].sum()
