@@ -120,6 +120,51 @@ class Choice:
             f"{value!r} is not one of the options: " + ", ".join(repr(o) for o in self.options))
 
 
+@dataclass(frozen=True)
+class Date:
+    """A calendar day; text like "2025-03-14", a date, a datetime or a pandas Timestamp."""
+
+    def canonical(self, value) -> list[str]:
+        import datetime as _dt
+
+        if isinstance(value, bool) or isinstance(value, numbers.Number):
+            raise AnswerFormatError(
+                f"got the number {value!r}; give the day as text, e.g. \"2025-03-14\"")
+        if isinstance(value, str):
+            text = value.strip()
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                raise AnswerFormatError(
+                    f"{value!r} is not a day in the form \"YYYY-MM-DD\", e.g. \"2025-03-14\"")
+            try:
+                return [_dt.date.fromisoformat(text).isoformat()]
+            except ValueError as err:
+                raise AnswerFormatError(f"{value!r} is not a real day ({err})") from None
+        if hasattr(value, "date") and callable(value.date):  # datetime, pandas.Timestamp
+            value = value.date()
+        if isinstance(value, _dt.date):
+            return [value.isoformat()]
+        if type(value).__name__ == "datetime64":  # numpy.datetime64
+            return [str(value)[:10]]
+        raise AnswerFormatError(
+            f"got a {type(value).__name__}; give the day as text, e.g. \"2025-03-14\"")
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """An answer judged by what it does, not by comparison with a stored answer.
+
+    ``judge(value)`` returns ``(status, message)`` with status "correct", "misconception",
+    "format" or "incorrect". Used for answers that are functions or fitted objects: the
+    judge runs them on fresh data and checks properties (for example "no row uses its own
+    future"), so no reference solution has to ship with the course.
+    """
+
+    judge: object  # Callable[[object], tuple[str, str]]
+
+    def canonical(self, value) -> list[str]:  # pragma: no cover - not used for behaviours
+        raise TypeError("Behaviour parts are judged by running them, not by digest")
+
+
 # --------------------------------------------------------------------------- exercises
 
 @dataclass(frozen=True)
@@ -131,7 +176,7 @@ class Part:
     """
 
     name: str
-    kind: Number | Choice
+    kind: Number | Choice | Date | Behaviour
     answer: str
     feedback: dict[str, str] = field(default_factory=dict)
     wrong: str = "not right yet"
@@ -171,6 +216,12 @@ class Exercise:
             return Verdict(part.name, "not attempted",
                            f"not attempted yet: replace the placeholder `{part.name} = None` "
                            "with your answer and run the cell again")
+        if isinstance(part.kind, Behaviour):
+            try:
+                status, message = part.kind.judge(value)
+            except AnswerFormatError as err:
+                return Verdict(part.name, "format", str(err))
+            return Verdict(part.name, status, message)
         try:
             forms = part.kind.canonical(value)
         except AnswerFormatError as err:
@@ -247,7 +298,7 @@ def progress(exercises: list[Exercise], title: str = "Progress") -> str:
     return text
 
 
-def digest_for(exercise_key: str, part: str, kind: Number | Choice, value) -> str:
+def digest_for(exercise_key: str, part: str, kind: Number | Choice | Date, value) -> str:
     """The digest an exercise stores for ``value`` (an authoring helper).
 
     Refuses a number that sits on a rounding boundary at the part's precision, where float

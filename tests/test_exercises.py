@@ -148,3 +148,35 @@ def test_digest_for_refuses_values_on_a_rounding_boundary():
 
 def test_infinite_values_are_refused():
     assert make_exercise().judge(share=math.inf, colour="green")[0].status == "format"
+
+
+def test_dates_accept_text_dates_and_timestamps():
+    import datetime
+
+    import pandas as pd
+
+    from course.exercises import Date
+
+    day = Date()
+    for value in ("2025-03-14", " 2025-03-14 ", datetime.date(2025, 3, 14),
+                  pd.Timestamp("2025-03-14 08:00"), np.datetime64("2025-03-14")):
+        assert day.canonical(value) == ["2025-03-14"], value
+    for bad, phrase in (("14/03/2025", "YYYY-MM-DD"), ("2025-02-30", "not a real day"),
+                        (20250314, "as text"), ([2025], "as text")):
+        with pytest.raises(ValueError, match=phrase):
+            day.canonical(bad)
+
+
+def test_behaviour_parts_are_judged_by_running_them():
+    from course.exercises import AnswerFormatError, Behaviour
+
+    def judge(f):
+        if not callable(f):
+            raise AnswerFormatError("give a function")
+        return ("correct", "") if f(2) == 4 else ("misconception", "you added instead")
+
+    ex = Exercise("qf", "a function", [Part("double", Behaviour(judge), "")], hints=["x"])
+    assert ex.judge(double=lambda x: 2 * x)[0].ok
+    assert ex.judge(double=lambda x: x + 3)[0].message == "you added instead"
+    assert ex.judge(double=5)[0].status == "format"
+    assert ex.judge(double=None)[0].status == "not attempted"
