@@ -61,3 +61,28 @@ def test_notebook3_spike_era_size():
     ratio = d.loc[era, "orders"].sum() / base.loc[era, "orders"].sum()
     assert abs(ratio - 1.7) < 0.03
     assert d.loc[~era, "orders"].sum() == base.loc[~era, "orders"].sum()
+
+
+def test_notebook2_segment_explorer_claims():
+    """'the overall only breaks the promise once fax is roughly twice as common as it is
+    now'; 'fax fails it for thousands of invoices a month'."""
+    from course.m1 import segments
+
+    now = segments.compute()
+    assert now.meets_promise
+    assert list(now.failing) == ["fax"]
+    assert now.failing_invoices_per_month >= 2_000
+    assert 1.6 <= now.breaking_fax_share / now.fax_share <= 2.4
+
+
+def test_notebook3_drift_explorer_claims():
+    """'Move only the inputs: the input test raises an alarm at once. Accuracy may not even
+    fall'; 'Move only the relation: the input test stays silent ... accuracy falls'."""
+    from course.m1 import drift
+
+    base = drift.compute(0.0, 0.0)
+    data = drift.compute(input_shift=1.5, concept_shift=0.0)
+    concept = drift.compute(input_shift=0.0, concept_shift=1.0)
+    assert data.input_alarm and data.production_accuracy >= base.production_accuracy
+    assert not concept.input_alarm
+    assert concept.production_accuracy < base.production_accuracy - 0.1

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from course.m1 import capacity, explorers, imbalance, threshold
+from course.m1 import budget, capacity, drift, explorers, imbalance, segments, threshold
 from course.widgets import Explorer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,6 +20,9 @@ CASES = {
     "threshold": (threshold, 0.71, ("cost_fn", 900.0)),
     "imbalance": (imbalance, 0.05, None),
     "capacity": (capacity, 9, ("spike", 0.5)),
+    "segments": (segments, 0.25, ("fax_error_rate", 0.3)),
+    "drift": (drift, 1.5, ("concept_shift", 1.0)),
+    "architecture": (budget, 1000.0, ("labelled_rows", 1_500.0)),
 }
 
 
@@ -40,8 +43,12 @@ def case(request):
 
 
 def test_explorers_registry():
-    assert set(explorers.EXPLORERS) == {"threshold", "imbalance", "capacity"}
+    assert set(explorers.EXPLORERS) == {"threshold", "imbalance", "capacity", "segments",
+                                        "drift", "architecture"}
     assert explorers.EXPLORERS["threshold"] is explorers.threshold_explorer
+    assert explorers.EXPLORERS["segments"] is explorers.segments_explorer
+    assert explorers.EXPLORERS["drift"] is explorers.drift_explorer
+    assert explorers.EXPLORERS["architecture"] is explorers.architecture_explorer
 
 
 def test_structure(case):
@@ -69,7 +76,8 @@ def test_controls_are_labelled_and_deferred(case):
     _, explorer, _, _, _ = case
     for name, control in explorer.controls.items():
         assert control.description.strip(), name
-        assert control.continuous_update is False, name
+        # Sliders update on release; a checkbox or toggle has no continuous mode.
+        assert getattr(control, "continuous_update", False) is False, name
 
 
 def _check_update(explorer, model, name, value):
@@ -135,7 +143,8 @@ def test_reading_is_escaped():
 
 
 def test_pure_models_do_not_import_the_view_stack():
-    code = ("import course.m1.threshold, course.m1.imbalance, course.m1.capacity, sys; "
+    code = ("import course.m1.threshold, course.m1.imbalance, course.m1.capacity, "
+            "course.m1.segments, course.m1.drift, course.m1.budget, sys; "
             "print('ipywidgets' in sys.modules, 'matplotlib.pyplot' in sys.modules, "
             "'IPython' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
@@ -159,6 +168,12 @@ MOVES = {
                   ("review_capacity", 2000), ("cost_fp", 80.0), ("threshold", 0.4)],
     "imbalance": [("prevalence", 0.3), ("prevalence", 0.002)],
     "capacity": [("max_depth", 2), ("spike", 0.25), ("max_depth", 11), ("spike", 0.0)],
+    "segments": [("fax_share", 0.4), ("fax_error_rate", 0.02), ("fax_share", 0.1),
+                 ("fax_error_rate", 0.35)],
+    "drift": [("input_shift", 2.5), ("concept_shift", 1.5), ("input_shift", 0.3)],
+    "architecture": [("p99_budget_ms", 1000.0), ("needs_explanation", False),
+                     ("labelled_rows", 800_000.0), ("p99_budget_ms", 30.0),
+                     ("recall_target", 0.8)],
 }
 
 
@@ -177,3 +192,25 @@ def test_blitted_chart_matches_a_fresh_draw(name):
         return np.asarray(Image.open(BytesIO(bytes(e.image.value))))
 
     assert np.array_equal(pixels(explorer), pixels(fresh))
+
+
+def test_new_explorers_start_where_their_models_do():
+    assert explorers.segments_explorer().result.fax_share == 0.06
+    explorer = explorers.drift_explorer(concept_shift=1.0)
+    assert explorer.result.concept_shift == 1.0 and explorer.result.input_shift == 0.0
+    assert explorer.reading_text == drift.reading(drift.compute(0.0, 1.0))
+    explorer = explorers.architecture_explorer()
+    assert explorer.values() == {"p99_budget_ms": 80, "labelled_rows": 40_000,
+                                 "needs_explanation": True, "recall_target": 0.65}
+    assert explorer.result.feasible == ("gradient boosted trees",)
+
+
+def test_architecture_toggle_changes_what_fits():
+    explorer = explorers.architecture_explorer(p99_budget_ms=1000.0)
+    png = bytes(explorer.image.value)
+    assert explorer.result.feasible == ("gradient boosted trees",)
+    explorer.controls["needs_explanation"].value = False
+    assert not explorer.errors.outputs
+    assert explorer.result.feasible == ("gradient boosted trees", "fine tuned llm")
+    assert explorer.reading_text == budget.reading(budget.compute(**explorer.values()))
+    assert bytes(explorer.image.value) != png

@@ -1,7 +1,9 @@
-"""Module 1's explorers: threshold and cost, class imbalance, capacity and validation.
+"""Module 1's explorers: threshold and cost, class imbalance, capacity and validation,
+segments, drift, and architecture against a budget.
 
 Each explorer is a view over one pure model (``course.m1.threshold``, ``.imbalance``,
-``.capacity``); its controls are named after that model's ``compute`` keywords. Show one by
+``.capacity``, ``.segments``, ``.drift``, ``.budget``); its controls are named after that
+model's ``compute`` keywords. Show one by
 ending a notebook cell with it::
 
     from course.m1.explorers import threshold_explorer
@@ -14,14 +16,18 @@ from __future__ import annotations
 
 import inspect
 
+import ipywidgets as widgets
 import matplotlib.dates as mdates
 import numpy as np
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, NullLocator, PercentFormatter
 
+from course.m1 import budget as budget_model
 from course.m1 import capacity as capacity_model
+from course.m1 import drift as drift_model
 from course.m1 import imbalance as imbalance_model
+from course.m1 import segments as segments_model
 from course.m1 import threshold as threshold_model
-from course.style import COLORS, LINESTYLES
+from course.style import COLORS, LINESTYLES, OKABE_ITO, count, money
 from course.widgets import Explorer, float_slider, int_slider, log_slider
 
 _TITLE_SIZE = 10
@@ -326,6 +332,327 @@ class CapacityExplorer(Explorer):
         return result.spike
 
 
+class SegmentsExplorer(Explorer):
+    """Parsely: an overall field error rate that meets the promise while fax invoices fail it."""
+
+    def __init__(self, **initial):
+        start = _defaults(segments_model.compute)
+        controls = {
+            "fax_share": float_slider(
+                "Fax share of invoices", "Share of all invoices that arrive by fax; the "
+                "other sources keep their relative shares.",
+                min=0, max=0.5, step=0.01, value=start["fax_share"], readout_format=".0%"),
+            "fax_error_rate": float_slider(
+                "Fax field error rate", "Share of fields the model gets wrong on fax "
+                "invoices; the other sources keep their measured rates.",
+                min=0, max=0.4, step=0.005, value=start["fax_error_rate"],
+                readout_format=".1%"),
+        }
+        super().__init__(
+            segments_model, controls, primary="fax_share",
+            chart_description=("Left: field error rate of each invoice source as a bar "
+                               "(orange and hatched when above the promise), the 5% promise "
+                               "as a dashed line and the overall rate as a solid line. Right: "
+                               "each source's share of invoices (plain bars) and of all wrong "
+                               "fields (hatched bars)."),
+            **initial)
+
+    def setup(self, figure):
+        rates, shares = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1]})
+        figure.subplots_adjust(left=0.07, right=0.985, bottom=0.13, top=0.9, wspace=0.42)
+        sources = segments_model.measured().sources
+        n = len(sources)
+        _style_axes(rates, "", "", "share of fields wrong")
+        rates.grid(False, axis="x")
+        rates.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        self.promise_line = rates.axhline(0.05, color=COLORS["reference"], linestyle="--",
+                                          linewidth=1.4, label="promise")
+        self.rate_bars = [self.animate(bar) for bar in rates.bar(
+            np.arange(n), np.zeros(n), width=0.6, edgecolor=COLORS["marker"], linewidth=0.6)]
+        self.overall_line = self.animate(rates.axhline(0.04, color=COLORS["marker"],
+                                                       linewidth=1.4, label="overall"))
+        self.rates_title = self.animate(_dynamic_title(rates))
+        # Each bar's rate is printed under its name (above the bar it would cross the lines).
+        rates.set_xticks(np.arange(n))
+        rates.set_xlim(-0.55, n - 0.45)
+        rates.legend(loc="upper left", fontsize=_LEGEND_SIZE, frameon=False)
+        self.rates_axes = rates
+        self.sources = sources
+
+        _style_axes(shares, "Share of invoices and of wrong fields", "", "")
+        shares.grid(False, axis="y")
+        shares.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        y = np.arange(n)
+        self.invoice_bars = [self.animate(bar) for bar in shares.barh(
+            y - 0.19, np.zeros(n), height=0.36, color=OKABE_ITO["sky_blue"],
+            edgecolor=COLORS["marker"], linewidth=0.6, label="invoices")]
+        self.error_bars = [self.animate(bar) for bar in shares.barh(
+            y + 0.19, np.zeros(n), height=0.36, color=COLORS["cost"], hatch="///",
+            edgecolor=COLORS["marker"], linewidth=0.6, label="wrong fields")]
+        self.share_labels = [self.animate(shares.text(0, yy, "", va="center",
+                                                      fontsize=_LABEL_SIZE - 1))
+                             for yy in np.r_[y - 0.19, y + 0.19]]
+        shares.set_yticks(y, sources)
+        shares.set_ylim(n - 0.5, -0.5)             # first source on top
+        shares.set_xlim(0, 1.0)
+        shares.legend(loc="upper right", fontsize=_LEGEND_SIZE, frameon=False)
+
+    def draw(self, result):
+        promise = result.promise
+        self.promise_line.set_ydata([promise, promise])
+        for bar, rate in zip(self.rate_bars, result.error_rate, strict=True):
+            over = rate > promise
+            bar.set_height(rate)
+            bar.set_facecolor(COLORS["cost"] if over else COLORS["train"])
+            bar.set_hatch("///" if over else "")
+        self.rates_axes.set_xticklabels([f"{name}\n{100 * rate:.1f}%" for name, rate
+                                         in zip(self.sources, result.error_rate, strict=True)])
+        overall = result.overall_rate
+        self.overall_line.set_ydata([overall, overall])
+        verdict = "meets" if result.meets_promise else "breaks"
+        self.rates_title.set_text(f"Field error rate: overall {100 * overall:.1f}% {verdict} "
+                                  f"the {100 * promise:g}% promise")
+        # Headroom for the legend and the labels; steps of 5 points keep the axis still.
+        top = max(float(np.max(result.error_rate)), promise) * 1.35
+        self.rates_axes.set_ylim(0, max(0.1, float(np.ceil(top * 20) / 20)))
+
+        values = np.r_[result.share, result.error_share]
+        for bar, label, value in zip(self.invoice_bars + self.error_bars, self.share_labels,
+                                     values, strict=True):
+            bar.set_width(value)
+            label.set_position((value + 0.012, label.get_position()[1]))
+            label.set_text(f"{100 * value:.0f}%")
+
+    def background_key(self, result):
+        return result.promise, tuple(np.round(result.error_rate, 4))   # the tick labels
+
+
+class DriftExplorer(Explorer):
+    """Pantry Dash: input drift the KS test sees without labels, concept drift it cannot see."""
+
+    def __init__(self, **initial):
+        start = _defaults(drift_model.compute)
+        controls = {
+            "input_shift": float_slider(
+                "Inputs shift (sd)", "Data drift: how far production basket values moved, "
+                "in training standard deviations.",
+                min=0, max=3, step=0.1, value=start["input_shift"], readout_format=".1f"),
+            "concept_shift": float_slider(
+                "Relation shift (sd)", "Concept drift: how far the basket value at which a "
+                "repeat order becomes likelier than not has moved.",
+                min=0, max=2, step=0.1, value=start["concept_shift"], readout_format=".1f"),
+        }
+        super().__init__(
+            drift_model, controls, primary="input_shift",
+            chart_description=(
+                "Left: histograms of basket values in training (filled blue) and production "
+                "(hatched orange outline), with each mean as a vertical line; the title gives "
+                "the Kolmogorov-Smirnov test, which needs no labels. Right: chance of a repeat "
+                "order against basket value in training (solid blue), in production (dashed "
+                "orange) and as the model learned it (dotted black), with the middle 90% of "
+                "production baskets as a strip along the bottom; the title gives accuracy, "
+                "which needs labels."),
+            **initial)
+
+    def setup(self, figure):
+        inputs, relation = figure.subplots(1, 2)
+        figure.subplots_adjust(left=0.065, right=0.985, bottom=0.16, top=0.9, wspace=0.2)
+        edges, grid = drift_model.BIN_EDGES, drift_model.GRID
+        empty = np.zeros(edges.size - 1)
+        _style_axes(inputs, "", "basket value (training standard deviations)",
+                    "density")
+        train_color, prod_color = COLORS["train"], COLORS["validation"]
+        self.training_hist = inputs.stairs(empty, edges, fill=True, color=train_color,
+                                           alpha=0.35, label="training")
+        self.production_hist = self.animate(inputs.stairs(
+            empty, edges, fill=True, facecolor="none", edgecolor=prod_color, hatch="///",
+            linewidth=1.4, label="production"))
+        self.training_mean = inputs.axvline(0, color=train_color, linewidth=1.2)
+        self.production_mean = self.animate(inputs.axvline(0, color=prod_color,
+                                                           linestyle="--", linewidth=1.2))
+        self.inputs_title = self.animate(_dynamic_title(inputs))
+        inputs.set_xlim(edges[0], edges[-1])
+        inputs.set_ylim(0, 0.62)
+        inputs.legend(loc="upper left", fontsize=_LEGEND_SIZE, frameon=False)
+
+        _style_axes(relation, "", "basket value (training standard deviations)",
+                    "P(orders again within 14 days)")
+        # A strip along the bottom, so it never tints the curves' legend.
+        self.production_band = self.animate(relation.axvspan(
+            0, 1, ymax=0.05, color=prod_color, alpha=0.5, linewidth=0,
+            label="middle 90% of production baskets"))
+        self.training_curve = relation.plot(grid, np.zeros_like(grid), color=train_color,
+                                            linestyle=LINESTYLES["train"], linewidth=1.8,
+                                            label="true, training")[0]
+        self.model_curve = relation.plot(grid, np.zeros_like(grid), color=COLORS["marker"],
+                                         linestyle=":", linewidth=1.8, label="model")[0]
+        self.production_curve = self.animate(relation.plot(
+            grid, np.zeros_like(grid), color=prod_color, linestyle=LINESTYLES["validation"],
+            linewidth=1.8, label="true, production")[0])
+        self.relation_title = self.animate(_dynamic_title(relation))
+        relation.set_xlim(grid[0], grid[-1])
+        relation.set_ylim(0, 1.03)
+        relation.legend(loc="upper left", fontsize=_LEGEND_SIZE, frameon=False)
+
+    def draw(self, result):
+        self.training_hist.set_data(result.training_hist)
+        self.training_curve.set_ydata(result.training_relation)
+        self.model_curve.set_ydata(result.model_curve)
+        self.production_hist.set_data(result.production_hist)
+        self.production_mean.set_xdata([result.production_mean] * 2)
+        low, high = result.production_middle
+        self.production_band.set_x(low)
+        self.production_band.set_width(high - low)
+        self.production_curve.set_ydata(result.production_relation)
+        alarm = "alarm" if result.input_alarm else "no alarm"
+        self.inputs_title.set_text(f"No labels needed: KS {result.ks_statistic:.2f}, "
+                                   f"{drift_model.p_text(result.ks_pvalue)} ({alarm})")
+        self.relation_title.set_text(f"Labels needed: accuracy "
+                                     f"{result.production_accuracy:.2f} "
+                                     f"(training {result.training_accuracy:.2f})")
+
+    def background_key(self, result):
+        return result.seed
+
+
+# Short names of the budget lines an option breaks, for the chart's labels.
+_FAILED_LINE_WORDS = {"latency": "latency", "data": "data", "explanation": "explanation",
+                      "recall": "recall"}
+
+
+class ArchitectureExplorer(Explorer):
+    """Ledgerly's merchant-risk score: four architectures held to a latency and data budget."""
+
+    def __init__(self, **initial):
+        start = _defaults(budget_model.compute)
+        controls = {
+            "p99_budget_ms": log_slider(
+                "Latency budget, p99 (ms)", "The slowest the score may be for 99 of every "
+                "100 checkout calls, in milliseconds (log scale).",
+                low=10, high=2000, value=start["p99_budget_ms"], readout_format=".0f"),
+            "labelled_rows": log_slider(
+                "Labelled rows available", "Labelled examples the team has to train on "
+                "(log scale).",
+                low=1_000, high=1_000_000, value=start["labelled_rows"],
+                readout_format=",.0f"),
+            "needs_explanation": widgets.Checkbox(
+                value=bool(start["needs_explanation"]), description="Declines must be explained",
+                tooltip="Whether a merchant must be told, in terms of the inputs, why a "
+                        "checkout was declined.",
+                style={"description_width": "14em"}, layout=widgets.Layout(width="32em")),
+            "recall_target": float_slider(
+                "Recall needed", "Share of risky merchants the score must catch.",
+                min=0.3, max=0.9, step=0.01, value=start["recall_target"],
+                readout_format=".2f"),
+        }
+        super().__init__(
+            budget_model, controls, primary="p99_budget_ms",
+            chart_description=(
+                "Left: each architecture's p99 latency as a horizontal bar on a log scale, "
+                "with the latency budget as a vertical line; options that fit every budget "
+                "line are green, hatched and marked 'fits', the others grey and marked with "
+                "the budget lines they break. Right: labelled rows each option needs, with "
+                "the rows available as a vertical line."),
+            **initial)
+
+    def setup(self, figure):
+        latency, data = figure.subplots(1, 2, sharey=True,
+                                        gridspec_kw={"width_ratios": [1.3, 1]})
+        figure.subplots_adjust(left=0.17, right=0.985, bottom=0.16, top=0.9, wspace=0.08)
+        options = list(budget_model.OPTIONS.index)
+        n = len(options)
+        # Row i: its status line at y = i - 0.2, its bar below it, centred at y = i + 0.17.
+        y = np.arange(n) + 0.17
+        _style_axes(latency, "", "p99 latency (ms, log scale)", "")
+        latency.grid(False, axis="y")
+        latency.set_xscale("log")
+        self.latency_bars = [self.animate(bar) for bar in latency.barh(
+            y, np.ones(n), left=1, height=0.45, edgecolor=COLORS["marker"], linewidth=0.6)]
+        # The budget line is drawn before the status lines, whose light boxes keep them
+        # legible wherever the line crosses them. They start at the axes' left edge, so a
+        # long one never runs into a bar's label or off the panel.
+        self.budget_line = self.animate(latency.axvline(80, color=COLORS["cost"],
+                                                        linestyle="--", linewidth=1.4))
+        self.latency_labels = [self.animate(latency.text(
+            0.01, i - 0.2, "", va="center", ha="left", fontsize=_LABEL_SIZE - 1,
+            transform=latency.get_yaxis_transform(),
+            bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1.0}))
+            for i in range(n)]
+        self.latency_title = self.animate(_dynamic_title(latency))
+        latency.set_yticks(y, options)
+        latency.set_ylim(n - 0.3, -0.55)
+        latency.set_xlim(1, 5_000)
+        latency.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        latency.xaxis.set_minor_locator(NullLocator())   # a hundred minor ticks cost 100 ms
+
+        _style_axes(data, "", "labelled rows (log scale)", "")
+        data.grid(False, axis="y")
+        data.set_xscale("log")
+        data.tick_params(axis="y", left=False)
+        # This panel changes only with the rows available and with what fits, so it lives in
+        # the background (see background_key); only the latency panel moves with the budget.
+        self.data_bars = data.barh(y, np.zeros(n), left=100, height=0.45,
+                                   edgecolor=COLORS["marker"], linewidth=0.6)
+        self.available_line = data.axvline(40_000, color=COLORS["cost"], linestyle="--",
+                                           linewidth=1.4)
+        self.data_labels = [data.text(100, yy, "", va="center", fontsize=_LABEL_SIZE - 1,
+                                      bbox={"facecolor": "white", "alpha": 0.8,
+                                            "edgecolor": "none", "pad": 1.0})
+                            for yy in y]
+        self.data_title = _dynamic_title(data)
+        data.set_xlim(100, 5e6)
+        data.xaxis.set_major_formatter(FuncFormatter(_short_count))
+        data.xaxis.set_minor_locator(NullLocator())
+
+    def _paint(self, bar, fits):
+        bar.set_facecolor(COLORS["f1"] if fits else COLORS["reference"])
+        bar.set_alpha(1.0 if fits else 0.55)
+        bar.set_hatch("///" if fits else "")
+
+    def draw(self, result):
+        budget = result.p99_budget_ms
+        for i, name in enumerate(result.options):
+            fits = bool(result.fits[i])
+            p99 = float(result.p99_ms[i])
+            bar, label = self.latency_bars[i], self.latency_labels[i]
+            bar.set_width(p99 - 1)
+            self._paint(bar, fits)
+            if fits:
+                text = f"\u2713 fits: {money(result.cost_per_day[i])} a day"
+            else:
+                text = "\u2717 fails " + ", ".join(_FAILED_LINE_WORDS[line]
+                                                   for line in result.failed_lines[name])
+            share = float(result.share_over_budget[i])
+            if share >= 0.005:
+                text += f"; {100 * share:.0f}% of calls over budget"
+            label.set_text(text)
+            label.set_fontweight("bold" if fits else "normal")
+
+            needed = float(result.labelled_rows_needed[i])
+            data_bar, data_label = self.data_bars[i], self.data_labels[i]
+            data_bar.set_width(max(needed - 100, 0))
+            self._paint(data_bar, fits)
+            data_label.set_position((max(needed, 100) * 1.2, data_bar.get_y() + 0.225))
+            data_label.set_text(count(needed) if needed else "none needed")
+        self.budget_line.set_xdata([budget, budget])
+        self.available_line.set_xdata([result.labelled_rows] * 2)
+        self.latency_title.set_text(f"p99 latency; budget {budget:,.0f} ms (dashed line)")
+        self.data_title.set_text(f"Rows needed; {count(result.labelled_rows)} available "
+                                 "(line)")
+
+    def background_key(self, result):
+        return result.labelled_rows, tuple(result.fits)     # the rows panel
+
+
+def _short_count(n: float, _position=None) -> str:
+    """Axis-tick counts: 100, 10k, 1M."""
+    if n >= 1e6:
+        return f"{n / 1e6:g}M"
+    if n >= 1e3:
+        return f"{n / 1e3:g}k"
+    return f"{n:g}"
+
+
 def threshold_explorer(**initial) -> ThresholdExplorer:
     """Threshold and cost for Ledgerly's fraud model. Settings: ``threshold``, ``prevalence``,
     ``cost_fp`` ($), ``cost_fn`` ($), ``review_capacity`` (reviews/day)."""
@@ -343,8 +670,30 @@ def capacity_explorer(**initial) -> CapacityExplorer:
     return CapacityExplorer(**initial)
 
 
+def segments_explorer(**initial) -> SegmentsExplorer:
+    """Parsely's field error rate per invoice source against its 5% promise. Settings:
+    ``fax_share`` (0-0.5, share of invoices) and ``fax_error_rate`` (0-0.4)."""
+    return SegmentsExplorer(**initial)
+
+
+def drift_explorer(**initial) -> DriftExplorer:
+    """Data drift against concept drift for Pantry Dash's repeat-order model. Settings:
+    ``input_shift`` (0-3 sd) and ``concept_shift`` (0-2 sd)."""
+    return DriftExplorer(**initial)
+
+
+def architecture_explorer(**initial) -> ArchitectureExplorer:
+    """Ledgerly's architecture options against a budget. Settings: ``p99_budget_ms``
+    (10-2,000 ms), ``labelled_rows`` (1,000-1,000,000), ``needs_explanation`` (True/False),
+    ``recall_target`` (0.3-0.9)."""
+    return ArchitectureExplorer(**initial)
+
+
 EXPLORERS = {
     "threshold": threshold_explorer,
     "imbalance": imbalance_explorer,
     "capacity": capacity_explorer,
+    "segments": segments_explorer,
+    "drift": drift_explorer,
+    "architecture": architecture_explorer,
 }
