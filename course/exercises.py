@@ -87,7 +87,8 @@ class Number:
                 f"[{self.low:g}, {self.high:g}]{extra}")
         # Tiny float noise must not flip a rounding boundary: try the value nudged both ways.
         eps = 10 ** -(self.places + 3)
-        forms = {f"{round(v, self.places):.{self.places}f}" for v in (x - eps, x, x + eps)}
+        # (+ 0.0 turns a rounded -0.0 into 0.0.)
+        forms = {f"{round(v, self.places) + 0.0:.{self.places}f}" for v in (x - eps, x, x + eps)}
         return sorted(forms)
 
 

@@ -180,3 +180,8 @@ def test_behaviour_parts_are_judged_by_running_them():
     assert ex.judge(double=lambda x: x + 3)[0].message == "you added instead"
     assert ex.judge(double=5)[0].status == "format"
     assert ex.judge(double=None)[0].status == "not attempted"
+
+
+def test_zero_is_one_answer_not_two():
+    assert Number(places=1).canonical(0) == ["0.0"]
+    assert Number(places=0).canonical(-0.0) == ["0"]
