@@ -1,0 +1,1 @@
+"""Module 2, data fluency: leakage through a groupby, label consistency, sampling."""

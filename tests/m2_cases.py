@@ -1,0 +1,113 @@
+"""Module 2's exercises as grading cases (see tests/m1_cases.py for the shape)."""
+
+MODULE = "m2_data_fluency"
+
+CASES = {
+    "q1": {
+        "notebook": "01_leakage_and_time",
+        "misconceptions": {
+            "aggregates over the whole table": (
+                "def point_in_time_fraud_rate(df):\n"
+                '    return df.groupby("customer_id")["is_fraud"].transform("mean")'),
+            "forgets to shift past the row's own label": (
+                "def point_in_time_fraud_rate(df):\n"
+                '    ordered = df.sort_values(["timestamp", "transaction_id"])\n'
+                '    rate = ordered.groupby("customer_id")["is_fraud"].transform(\n'
+                "        lambda s: s.expanding().mean())\n"
+                "    return rate.reindex(df.index)"),
+            "forgets to sort by time": (
+                "def point_in_time_fraud_rate(df):\n"
+                '    return df.groupby("customer_id")["is_fraud"].transform(\n'
+                "        lambda s: s.shift().expanding().mean())"),
+        },
+    },
+    "q2": {
+        "notebook": "01_leakage_and_time",
+        "misconceptions": {
+            "thinks every groupby leaks": (
+                'case_a = case_b = case_c = case_e = "leaky"\ncase_d = "safe"'),
+            "thinks only the label can leak": (
+                'case_a = "safe"\ncase_b = "safe"\ncase_c = "leaky"\n'
+                'case_d = "safe"\ncase_e = "leaky"'),
+        },
+    },
+    "q3": {
+        "notebook": "02_pipelines_and_data_quality",
+        "misconceptions": {
+            "trusts the scale-first pipeline": (
+                'trusted_snippet = "A"\norders_filled_by_a = 0'),
+            "trusts the pipeline fitted on everything": (
+                'trusted_snippet = "C"\n'
+                "orders_filled_by_a = float(preprocessing.snippet_a(train, test)[0].mean_[0])"),
+        },
+    },
+    "q4": {
+        "notebook": "02_pipelines_and_data_quality",
+        "misconceptions": {
+            "blames the feed with the most gaps overall": (
+                "missing = store[list(scenarios.FEATURE_SOURCES)].isna().mean()\n"
+                "broken_feed = scenarios.FEATURE_SOURCES[missing.idxmax()]\n"
+                'broke_on = "2025-02-01"\n'
+                'masked_feature = "none"'),
+            "trusts null rates alone": (
+                'broken_feed = "weather_api"\nbroke_on = "2025-03-18"\n'
+                'masked_feature = "none"'),
+        },
+    },
+    "q5": {
+        "notebook": "02_pipelines_and_data_quality",
+        "misconceptions": {
+            "calls the dip drift": (
+                "buggy_line = 5\n"
+                "step = raw.drop_duplicates(subset='event_id')\n"
+                "step = step[step['status'].isin(['delivered', 'cancelled'])]\n"
+                "peak_drop_share = step['eta_minutes'].isna().mean()\n"
+                'verdict = "drift"'),
+            "blames the status filter": (
+                "buggy_line = 4\npeak_drop_share = 0.08\nverdict = \"bug\""),
+        },
+    },
+    "q6": {
+        "notebook": "03_labels_and_sampling",
+        "misconceptions": {
+            "trusts raw agreement": (
+                'reaudit_first = "none"\n'
+                'south = audit[audit["region"] == "south"]\n'
+                'south_kappa = (south["vendor_label"] == south["audit_label"]).mean()'),
+            "reports agreement as kappa": (
+                'reaudit_first = "south"\n'
+                'south = audit[audit["region"] == "south"]\n'
+                'south_kappa = (south["vendor_label"] == south["audit_label"]).mean()'),
+        },
+    },
+    "q7": {
+        "notebook": "03_labels_and_sampling",
+        "misconceptions": {
+            "takes the users who are easy to reach": (
+                'design = "convenience"\n'
+                'easy = sampling.draw(population, "convenience", 400, seed=41)\n'
+                'convenience_understates_by = easy["model_error"].mean() - '
+                'population["model_error"].mean()'),
+            "settles for random": (
+                'design = "random"\n'
+                'picked = sampling.draw(population, "random", 400, seed=41)\n'
+                'convenience_understates_by = population["model_error"].mean() - '
+                'picked["model_error"].mean()'),
+        },
+    },
+}
+
+WRITTEN = {"w1_answer": "03_labels_and_sampling"}
+
+CHEATS = {
+    "q1": ("q1.check = lambda **answers: None\n"
+           "def point_in_time_fraud_rate(df):\n"
+           '    return df.groupby("customer_id")["is_fraud"].transform("mean")'),
+    "q4": ("class Anything(str):\n"
+           "    def __eq__(self, other):\n"
+           "        return True\n"
+           "    __hash__ = str.__hash__\n"
+           "q4.check = lambda **answers: None\n"
+           'broken_feed = Anything("app_events")\nbroke_on = Anything("2025-02-01")\n'
+           'masked_feature = Anything("none")'),
+}

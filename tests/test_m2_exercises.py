@@ -1,0 +1,193 @@
+"""Module 2's answer keys and judges, proven against independent computations."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import cohen_kappa_score
+
+from course.m2 import exercises as ex
+from course.m2 import labels, preprocessing, sampling, scenarios
+from tests.m2_cases import CASES
+
+
+def status(exercise, part, value):
+    p = next(p for p in exercise.parts if p.name == part)
+    return exercise.judge_part(p, value).status
+
+
+def right(exercise, part, value):
+    assert status(exercise, part, value) == "correct", (exercise.key, part, value)
+
+
+def named(exercise, part, value):
+    assert status(exercise, part, value) == "misconception", (exercise.key, part, value)
+
+
+def test_every_exercise_has_cases_hints_and_two_misconceptions():
+    assert [e.key for e in ex.ALL] == list(CASES)
+    for e in ex.ALL:
+        assert len(CASES[e.key]["misconceptions"]) >= 2, e.key
+        assert len(e.hints) >= 2, e.key
+
+
+# q1: the point-in-time judge ----------------------------------------------------------------
+def loop_reference(df):
+    """Share of fraud among each customer's strictly earlier payments, by a plain loop."""
+    out = pd.Series(np.nan, index=df.index)
+    for _, rows in df.sort_values(["timestamp", "transaction_id"]).groupby("customer_id"):
+        frauds = 0
+        for k, (idx, label) in enumerate(rows["is_fraud"].items()):
+            out[idx] = frauds / k if k else np.nan
+            frauds += int(label)
+    return out
+
+
+def test_q1_accepts_a_correct_feature_written_differently():
+    right(ex.q1, "point_in_time_fraud_rate", loop_reference)
+
+    def cumsum_version(df):
+        o = df.sort_values(["timestamp", "transaction_id"])
+        g = o.groupby("customer_id")["is_fraud"]
+        return ((g.cumsum() - o["is_fraud"]) / g.cumcount().replace(0, np.nan)).reindex(df.index)
+
+    right(ex.q1, "point_in_time_fraud_rate", cumsum_version)
+
+
+@pytest.mark.parametrize("name", [
+    "aggregates over the whole table", "forgets to shift past the row's own label",
+    "forgets to sort by time"])
+def test_q1_names_each_misconception(name):
+    namespace = {}
+    exec(CASES["q1"]["misconceptions"][name], namespace)  # noqa: S102
+    named(ex.q1, "point_in_time_fraud_rate", namespace["point_in_time_fraud_rate"])
+
+
+def test_q1_catches_a_short_look_ahead_and_wrong_shapes():
+    def week_ahead(df):
+        o = df.sort_values(["timestamp", "transaction_id"])
+        out = pd.Series(np.nan, index=df.index)
+        for _, rows in o.groupby("customer_id"):
+            for idx, t in rows["timestamp"].items():
+                seen = rows[(rows["timestamp"] < t + pd.Timedelta(days=7)) & (rows.index != idx)]
+                out[idx] = seen["is_fraud"].mean() if len(seen) else np.nan
+        return out
+
+    assert status(ex.q1, "point_in_time_fraud_rate", week_ahead) == "incorrect"
+    assert status(ex.q1, "point_in_time_fraud_rate", lambda df: None) == "format"
+    assert status(ex.q1, "point_in_time_fraud_rate", lambda df: 1 / 0) == "format"
+    assert status(ex.q1, "point_in_time_fraud_rate", "groupby") == "format"
+    fill_zero = lambda df: loop_reference(df).fillna(0.0)  # noqa: E731
+    assert status(ex.q1, "point_in_time_fraud_rate", fill_zero) == "incorrect"
+
+
+# q2 ------------------------------------------------------------------------------------------
+LEAKS = {"case_a": "leaky", "case_b": "safe", "case_c": "leaky", "case_d": "safe",
+         "case_e": "leaky"}
+
+
+def test_q2_leak_table():
+    other = {"leaky": "safe", "safe": "leaky"}
+    for case, verdict in LEAKS.items():
+        right(ex.q2, case, verdict)
+        named(ex.q2, case, other[verdict])
+
+
+def test_q2_case_a_really_reads_the_future():
+    """case_a never touches the label, yet a payment's feature moves with later amounts."""
+    from course.m2.leakage import ledgerly_history
+
+    df = ledgerly_history(seed=5, n_customers=50)
+    feature = lambda d: d.groupby("customer_id")["amount"].transform("mean")  # noqa: E731
+    later = df["timestamp"] > df["timestamp"].median()
+    bumped = df.assign(amount=df["amount"].where(~later, df["amount"] * 10))
+    assert not np.allclose(feature(df)[~later], feature(bumped)[~later])
+
+
+# q3 ------------------------------------------------------------------------------------------
+def test_q3_pipelines():
+    train, test = scenarios.riders_split()
+    aucs = {k: preprocessing.test_auc(f(train, test), test)
+            for k, f in preprocessing.SNIPPETS.items()}
+    assert aucs["A"] < aucs["B"] - 0.1            # the premise: A visibly hurts
+    right(ex.q3, "trusted_snippet", "B")
+    named(ex.q3, "trusted_snippet", "A")
+    named(ex.q3, "trusted_snippet", "C")
+    # A's scaled 0 is the training mean of the observed values, in orders.
+    right(ex.q3, "orders_filled_by_a", float(np.nanmean(train["orders_last_30d"])))
+    named(ex.q3, "orders_filled_by_a", 0)
+
+
+# q4 ------------------------------------------------------------------------------------------
+def test_q4_feature_store_audit():
+    store = scenarios.pantry_dash_feature_store()
+    per_source = {}
+    for feature, source in scenarios.FEATURE_SOURCES.items():
+        rate = store[feature].isna().groupby(store["date"]).mean()
+        per_source[source] = per_source.get(source, 0) + rate
+    jumps = {s: r.diff().max() for s, r in per_source.items()}
+    feed = max(jumps, key=jumps.get)
+    first = per_source[feed].diff().idxmax()
+    right(ex.q4, "broken_feed", feed)
+    right(ex.q4, "broke_on", first.date())
+    overall = store[list(scenarios.FEATURE_SOURCES)].isna().mean()
+    named(ex.q4, "broken_feed", scenarios.FEATURE_SOURCES[overall.idxmax()])
+    named(ex.q4, "broke_on", str(store["date"].min().date()))
+    named(ex.q4, "broke_on", str((first - pd.Timedelta(days=1)).date()))
+    zero_jump = {f: (store[f] == 0).groupby(store["date"]).mean().diff().max()
+                 for f in scenarios.FEATURE_SOURCES}
+    masked = max(zero_jump, key=zero_jump.get)
+    assert overall[masked] == 0          # the premise: null rates cannot see it
+    right(ex.q4, "masked_feature", masked)
+    named(ex.q4, "masked_feature", "none")
+
+
+# q5 ------------------------------------------------------------------------------------------
+def test_q5_monitoring_script():
+    raw = scenarios.pantry_dash_events()
+    lines = scenarios.MONITOR_SCRIPT.splitlines()
+    step = raw.drop_duplicates(subset="event_id")
+    step = step[step["status"].isin(["delivered", "cancelled"])]
+    peak = step["hour"].isin(scenarios.PEAK_HOURS)
+    dropna_line = next(i for i, line in enumerate(lines, 1) if "dropna" in line)
+    right(ex.q5, "buggy_line", dropna_line)
+    for line in (3, 4, 6):
+        named(ex.q5, "buggy_line", line)
+    right(ex.q5, "peak_drop_share", step.loc[peak, "eta_minutes"].isna().mean())
+    named(ex.q5, "peak_drop_share", step["eta_minutes"].isna().mean())
+    right(ex.q5, "verdict", "bug")
+    named(ex.q5, "verdict", "drift")
+    # The premise: the dropna line removes a far larger share at peak than off-peak.
+    assert step.loc[peak, "eta_minutes"].isna().mean() > 3 * step.loc[
+        ~peak, "eta_minutes"].isna().mean()
+
+
+# q6 ------------------------------------------------------------------------------------------
+def test_q6_kappa():
+    audit = labels.murmur_audit()
+    kappas = {r: cohen_kappa_score(g["vendor_label"], g["audit_label"])
+              for r, g in audit.groupby("region")}
+    agreement = {r: (g["vendor_label"] == g["audit_label"]).mean()
+                 for r, g in audit.groupby("region")}
+    assert min(agreement.values()) > 0.85      # the premise: raw agreement looks fine
+    right(ex.q6, "reaudit_first", min(kappas, key=kappas.get))
+    named(ex.q6, "reaudit_first", "none")
+    right(ex.q6, "south_kappa", kappas["south"])
+    named(ex.q6, "south_kappa", agreement["south"])
+
+
+# q7 ------------------------------------------------------------------------------------------
+def test_q7_sampling():
+    pop = sampling.wayfarer_population()
+    truth = pop["model_error"].mean()
+    easy = sampling.draw(pop, "convenience", 400, seed=41)
+    rand = sampling.draw(pop, "random", 400, seed=41)
+    strat = sampling.draw(pop, "stratified", 400, seed=41)
+    mix = pop["platform"].value_counts(normalize=True)
+    counts = strat["platform"].value_counts()
+    assert all(abs(counts[p] - 400 * mix[p]) <= 1 for p in mix.index)   # the guarantee
+    right(ex.q7, "design", "stratified")
+    named(ex.q7, "design", "convenience")
+    named(ex.q7, "design", "random")
+    right(ex.q7, "convenience_understates_by", truth - easy["model_error"].mean())
+    named(ex.q7, "convenience_understates_by", easy["model_error"].mean() - truth)
+    named(ex.q7, "convenience_understates_by", truth - rand["model_error"].mean())
