@@ -378,6 +378,7 @@ def check_explorer(
     server: LabServer,
     notebook: str,
     presses: int = 3,
+    key: str = "ArrowRight",
     change_timeout: float = 20.0,
     screenshot: Path | None = None,
 ) -> ExplorerCheck:
@@ -427,7 +428,7 @@ def check_explorer(
     reading_before, src_before = page.evaluate(_JS_PROBE, explorer.element_handle())
     handle.focus()
     for _ in range(presses):
-        page.keyboard.press("ArrowRight")
+        page.keyboard.press(key)
 
     deadline = time.monotonic() + change_timeout
     while True:
