@@ -1,0 +1,1 @@
+"""Module 3, system awareness: latency, cost, caching, cascades and monitoring."""
