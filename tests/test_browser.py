@@ -21,6 +21,7 @@ NOTEBOOKS = {
     "m1_model_literacy/01_thresholds_and_costs.ipynb": "ArrowRight",
     "m2_data_fluency/01_leakage_and_time.ipynb": "ArrowLeft",
     "m3_system_awareness/01_latency_and_cost.ipynb": "ArrowRight",
+    "m4_deployment_judgment/01_experiments.ipynb": "ArrowRight",
 }
 
 

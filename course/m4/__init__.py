@@ -1,0 +1,1 @@
+"""Module 4, deployment judgment: retraining, experiments, rollouts, humans in the loop."""

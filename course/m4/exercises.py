@@ -1,0 +1,213 @@
+"""Module 4's graded exercises, declared as data (see :mod:`course.exercises`).
+
+tests/test_m4_exercises.py recomputes every right answer and named misconception
+independently and proves each digest or judge here recognises it.
+"""
+
+from __future__ import annotations
+
+from course.exercises import Behaviour, Choice, Exercise, Number, Part
+from course.exercises import progress as _progress
+from course.m4.policy import judge_policy
+
+_DECISION = Choice({"ship": ("launch",), "don't ship": ("do not ship", "dont ship", "no ship"),
+                    "keep running": ("continue", "keep going", "wait")})
+_PATTERN = Choice({"data drift": ("input drift", "covariate drift"),
+                   "concept drift": ("concept",),
+                   "label decay": ("label delay", "stale labels"),
+                   "feedback loop": ("feedback",),
+                   "infrastructure staleness": ("stale infrastructure", "staleness",
+                                                "infra staleness")})
+_ROLLOUT = Choice({"shadow": ("shadow mode", "shadow deployment"),
+                   "canary": ("canary release", "canary deployment"),
+                   "staged": ("staged rollout", "phased", "phased rollout")})
+
+q1 = Exercise(
+    key="q1",
+    title="how many conversations per arm",
+    parts=[
+        Part("n_per_arm", Number(places=0, low=1, high=1e7, unit="conversations per arm"),
+             "fdee8b9a8f975995", {
+                 "79fd1e35d7436cc4": "nearly: a sample size is rounded up to a whole "
+                                     "conversation (math.ceil), never down.",
+                 "0af03fb4a025ad6c": "that is a one-sided test. The plan says two-sided: a "
+                                     "version that makes things worse must be detected too.",
+                 "63a2efed6ec8f639": "that gives 50% power: a coin flip on whether a real "
+                                     "2-point lift is detected. The plan says 80%.",
+                 "32c40639af15785b": "that is both arms together. Give conversations per arm.",
+                 "80ac5e24a2d01dad": "that treats the lift as 2% of 30% (0.6 points). The "
+                                     "lift is 2 percentage points: 30% to 32%.",
+             }, wrong="NormalIndPower().solve_power(effect_size=proportion_effectsize(0.32, "
+                      "0.30), alpha=0.05, power=0.8, alternative='two-sided'), rounded up."),
+        Part("days_needed", Number(places=0, low=1, high=10_000, unit="days"),
+             "6569a44ec3bba559", {
+                 "7dac5b301d3f39a6": "the 1,500 eligible conversations a day are split between "
+                                     "two arms; both arms need their sample.",
+                 "f88909fc639c29ef": "a test runs whole days: round up.",
+             }, wrong="both arms' conversations divided by 1,500 a day, rounded up."),
+    ],
+    hints=[
+        "The effect size for two proportions is Cohen's h: "
+        "statsmodels.stats.proportion.proportion_effectsize(0.32, 0.30).",
+        "statsmodels.stats.power.NormalIndPower().solve_power(effect_size=h, alpha=0.05, "
+        "power=0.8, alternative='two-sided') gives the size of one arm.",
+    ],
+    takeaway="The sample size is decided before the test starts, from the smallest lift worth "
+             "shipping; that is what makes the final answer trustworthy.",
+)
+
+q2 = Exercise(
+    key="q2",
+    title="ship, don't ship, or keep running",
+    parts=[
+        Part("case_a", _DECISION, "0fe4ee1b8caf8684", {
+            "7db98a1cfeb710d4": "A reached its planned sample; there is nothing left to wait "
+                                "for. Read its interval.",
+            "c6c2ee0d004962e7": "A's whole 95% interval lies above zero at the planned "
+                                "sample.",
+        }),
+        Part("case_b", _DECISION, "31349cb8f46274a9", {
+            "bcbd8dfcee4c19b3": "B's interval includes zero: the lift could be nothing.",
+            "bfd3bc57099a16ef": "B reached its planned sample. Running longer to chase "
+                                "significance is peeking by another name.",
+        }),
+        Part("case_c", _DECISION, "1b83853cf4f6fb58", {
+            "edfa9a1ee3655931": "C looks significant now, but it has a third of its planned "
+                                "sample. Stopping at the first good-looking look inflates "
+                                "false positives.",
+            "ac635cce3fa582fd": "C has not reached its planned sample; nothing can be "
+                                "concluded yet.",
+        }),
+        Part("a_ci_low", Number(places=2, low=-100, high=100, unit="percentage points"),
+             "2db1287cc8e4c4ac", {
+                 "f26059e4b6e7799a": "that uses 1.645, a 90% interval. Use 1.96 for 95%.",
+                 "82246e76d6ba996d": "that is the point estimate. Subtract 1.96 standard "
+                                     "errors.",
+             }, wrong="lift - 1.96 x sqrt(p1(1-p1)/n1 + p2(1-p2)/n2), in percentage points."),
+    ],
+    hints=[
+        "First question for each test: has it reached its planned sample?",
+        "For tests that have: ship when the whole 95% interval of the lift is above zero; "
+        "don't ship when it includes zero.",
+        "The interval: lift ± 1.96 × sqrt(p1(1-p1)/n1 + p2(1-p2)/n2).",
+    ],
+    takeaway="Decide the sample size first, look once, and read the interval, not only the "
+             "point estimate.",
+)
+
+q3 = Exercise(
+    key="q3",
+    title="a retrain-and-rollback policy",
+    parts=[Part("policy", Behaviour(judge_policy), "")],
+    hints=[
+        "Handle a fresh deploy first: if new_model_validation_error is not None and worse "
+        "than current_model_validation_error, roll back.",
+        "Retrain on a clear signal: PSI at or above 0.25, or labelled error well above the "
+        "reference (more than the noise you see week to week, e.g. 0.03).",
+        "Otherwise keep. Remember labelled_error can be None while labels are late.",
+    ],
+    takeaway="A retraining policy is a product decision: what counts as evidence, what it "
+             "costs to act, and what happens when the new model is worse.",
+)
+
+q4 = Exercise(
+    key="q4",
+    title="complaints doubled overnight",
+    parts=[
+        Part("culprit_os", Choice({o: () for o in ("android 14", "android 15", "ios 17",
+                                                   "ios 18", "web")}),
+             "91abdb8eb6542c06", {
+                 "9897d6d132bacfde": "Android 14's complaint rate did not move. Compare rates "
+                                     "per OS version, before and after.",
+             }, wrong="compare the complaint rate per os_version on each night."),
+        Part("roll_back_model", Choice({"yes": (), "no": ()}), "eaacd797bdddd386", {
+            "56b11315e776c33a": "v15 went out the same night, but within each platform its "
+                                "complaint rate matches v14's. Rolling it back would not fix "
+                                "anything.",
+        }),
+        Part("first_owner", Choice({"mobile app team": ("app team", "mobile team", "client"),
+                                    "ml team": ("model team", "data science"),
+                                    "data team": ("data engineering",)}),
+             "f1034d1d0ccd7a37", {
+                 "26bb7de07b5b29c2": "the model answers what it receives; the question arrives "
+                                     "broken from one OS version. The fix is in the client.",
+                 "b59083e70f935418": "no data source changed; one client platform did.",
+             }),
+    ],
+    hints=[
+        "First ask what changed overnight: a model deploy, and an OS update reaching phones.",
+        "Slice the complaint rate by os_version and by model_version, within each night.",
+        "Compare v14 and v15 within the same platform: does the model version matter?",
+    ],
+    takeaway="Before touching the model, slice by what changed: deploys, clients, data "
+             "sources. The model is often where the symptom shows, not where the cause is.",
+)
+
+_WHICH = "which of the five patterns describes what broke?"
+q5 = Exercise(
+    key="q5",
+    title="name the failure pattern",
+    parts=[
+        Part("case_a", _PATTERN, "2a4af96085d893db", {
+            "1a1cfcd5ac524194": "the relation between basket and orders holds; the model is "
+                                "seeing baskets unlike its training data.",
+        }, wrong=_WHICH),
+        Part("case_b", _PATTERN, "395018496d0044ca", {
+            "5144759e4654d00f": "nothing arrived from outside; the model's own choices "
+                                "shaped the data it learned from.",
+        }, wrong=_WHICH),
+        Part("case_c", _PATTERN, "b2293c78e9d39b73", {
+            "115655cbf9ba9d87": "fraud did not change; the labels telling the model what "
+                                "fraud looks like arrive later and are incomplete when used.",
+        }, wrong=_WHICH),
+        Part("case_d", _PATTERN, "f246b2721cd5abfe", {
+            "3371514d11302002": "the model is fine; something around it stopped refreshing.",
+        }, wrong=_WHICH),
+        Part("case_e", _PATTERN, "6194cf35bd7670fd", {
+            "a216a0cb1f3ab5a9": "the customers and their features look the same; what they "
+                                "do given those features changed.",
+        }, wrong=_WHICH),
+    ],
+    hints=[
+        "Ask, for each report: did the inputs change, the relation, the labels, the model's "
+        "own influence on its data, or a component around the model?",
+    ],
+    takeaway="Five patterns, five different fixes: name the pattern before choosing the fix.",
+)
+
+q6 = Exercise(
+    key="q6",
+    title="choose the rollout",
+    parts=[
+        Part("case_a", _ROLLOUT, "51c6d7ee7783edfd", {
+            "2bba0abcb0e23ae3": "even 1% of payments decided wrongly costs real money, and "
+                                "this model's decisions can be computed without acting on "
+                                "them. Compare first, with no customer affected.",
+        }, wrong="which rollout lets you see live behaviour with no customer affected?"),
+        Part("case_b", _ROLLOUT, "758211ce27d68bdd", {
+            "90322f0f0def391a": "resolution rate only exists if customers talk to the new "
+                                "version. A shadow cannot measure it.",
+            "9acb714d812c139b": "a staged rollout across markets is for after you know it "
+                                "works somewhere; first expose a small share with a "
+                                "rollback trigger.",
+        }, wrong="which rollout exposes a small share of real users first?"),
+        Part("case_c", _ROLLOUT, "57033d11f7455a1d", {
+            "058f26d47eaa84e5": "the canary already passed; the question now is how to reach "
+                                "every market with checkpoints.",
+        }, wrong="which rollout widens exposure step by step, with checks between steps?"),
+    ],
+    hints=[
+        "Shadow: the new model runs on real traffic, its outputs are logged, not used.",
+        "Canary: a small share of real users get the new model, with an automatic rollback "
+        "trigger. Staged: exposure widens in steps, each gated on the last.",
+    ],
+    takeaway="Match the rollout to what you need to learn and what a mistake costs; decide "
+             "the rollback trigger before you start.",
+)
+
+ALL = [q1, q2, q3, q4, q5, q6]
+
+
+def progress() -> str:
+    """Print and return this session's progress through Module 4's exercises."""
+    return _progress(ALL, "Module 4, deployment judgment")

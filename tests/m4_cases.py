@@ -1,0 +1,100 @@
+"""Module 4's exercises as grading cases (see tests/m1_cases.py for the shape)."""
+
+MODULE = "m4_deployment_judgment"
+
+CASES = {
+    "q1": {
+        "notebook": "01_experiments",
+        "misconceptions": {
+            "uses a one-sided test": (
+                "from statsmodels.stats.power import NormalIndPower\n"
+                "from statsmodels.stats.proportion import proportion_effectsize\n"
+                "n_per_arm = math.ceil(NormalIndPower().solve_power(\n"
+                "    effect_size=proportion_effectsize(0.32, 0.30), alpha=0.05, power=0.8,\n"
+                '    alternative="larger"))\n'
+                "days_needed = math.ceil(2 * n_per_arm / 1500)"),
+            "settles for 50% power": (
+                "from statsmodels.stats.power import NormalIndPower\n"
+                "from statsmodels.stats.proportion import proportion_effectsize\n"
+                "n_per_arm = math.ceil(NormalIndPower().solve_power(\n"
+                "    effect_size=proportion_effectsize(0.32, 0.30), alpha=0.05, power=0.5))\n"
+                "days_needed = math.ceil(2 * n_per_arm / 1500)"),
+            "reads a 2% relative lift": (
+                "from statsmodels.stats.power import NormalIndPower\n"
+                "from statsmodels.stats.proportion import proportion_effectsize\n"
+                "n_per_arm = math.ceil(NormalIndPower().solve_power(\n"
+                "    effect_size=proportion_effectsize(0.306, 0.30), alpha=0.05, power=0.8))\n"
+                "days_needed = math.ceil(2 * n_per_arm / 1500)"),
+        },
+    },
+    "q2": {
+        "notebook": "01_experiments",
+        "misconceptions": {
+            "ships the early winner": (
+                'case_a = "ship"\ncase_b = "don\'t ship"\ncase_c = "ship"\na_ci_low = 1.0'),
+            "keeps running the null result": (
+                'case_a = "ship"\ncase_b = "keep running"\ncase_c = "keep running"\n'
+                "a_ci_low = 2.4"),
+        },
+    },
+    "q3": {
+        "notebook": "02_retraining_and_rollback",
+        "misconceptions": {
+            "retrains every week": "def policy(report):\n    return \"retrain\"",
+            "has no validation gate": (
+                "def policy(report):\n"
+                '    if report["psi"] >= 0.25:\n'
+                '        return "retrain"\n'
+                '    error = report["labelled_error"]\n'
+                '    if error is not None and error > report["reference_error"] + 0.03:\n'
+                '        return "retrain"\n'
+                '    return "keep"'),
+            "forgets that labels can be late": (
+                "def policy(report):\n"
+                '    if report["labelled_error"] > report["reference_error"] + 0.03:\n'
+                '        return "retrain"\n'
+                '    return "keep"'),
+        },
+    },
+    "q4": {
+        "notebook": "03_people_incidents_rollouts",
+        "misconceptions": {
+            "rolls back the model released that night": (
+                'culprit_os = "android 15"\nroll_back_model = "yes"\nfirst_owner = "ml team"'),
+            "assumes wrong answers are the model team's job": (
+                'culprit_os = "android 15"\nroll_back_model = "no"\nfirst_owner = "ml team"'),
+        },
+    },
+    "q5": {
+        "notebook": "03_people_incidents_rollouts",
+        "misconceptions": {
+            "calls every change drift": (
+                'case_a = case_c = case_d = "data drift"\ncase_b = "feedback loop"\n'
+                'case_e = "concept drift"'),
+            "blames the model for stale infrastructure": (
+                'case_a = "data drift"\ncase_b = "feedback loop"\ncase_c = "label decay"\n'
+                'case_d = "concept drift"\ncase_e = "concept drift"'),
+        },
+    },
+    "q6": {
+        "notebook": "03_people_incidents_rollouts",
+        "misconceptions": {
+            "canaries everything": 'case_a = case_b = case_c = "canary"',
+            "shadows what needs real users": (
+                'case_a = "shadow"\ncase_b = "shadow"\ncase_c = "staged"'),
+        },
+    },
+}
+
+WRITTEN = {"w1_answer": "03_people_incidents_rollouts"}
+
+CHEATS = {
+    "q3": ("q3.check = lambda **answers: None\n"
+           "def policy(report):\n    return \"retrain\""),
+    "q5": ("class Anything(str):\n"
+           "    def __eq__(self, other):\n"
+           "        return True\n"
+           "    __hash__ = str.__hash__\n"
+           "q5.check = lambda **answers: None\n"
+           'case_a = case_b = case_c = case_d = case_e = Anything("data drift")'),
+}

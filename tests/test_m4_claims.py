@@ -1,0 +1,57 @@
+"""Claims that Module 4's prose makes about its numbers, pinned to the simulations."""
+
+from course.m4 import abtest, feedback, retraining, review
+
+
+def test_notebook1_experiment_claims():
+    """'Power grows with the sample and with the lift'; 'running each input several times
+    ... raises power, with diminishing returns'; 'Look ten times ... several times' 5%."""
+    small, big = abtest.compute(inputs_per_arm=1000), abtest.compute(inputs_per_arm=8000)
+    assert big.power > small.power
+    assert abtest.compute(true_lift=3.0).power > abtest.compute(true_lift=1.0).power
+    k = [abtest.compute(run_to_run_sd=0.3, samples_per_input=s).power for s in (1, 2, 4, 8)]
+    assert k[0] < k[1] < k[2] < k[3] and (k[3] - k[2]) < (k[1] - k[0])
+    once, ten = abtest.compute(peeks=1), abtest.compute(peeks=10)
+    assert abs(once.false_positive_rate - 0.05) < 0.01
+    assert ten.false_positive_rate > 3 * 0.05
+
+
+def test_notebook2_retraining_claims():
+    """'Never is fine until the sudden shift'; 'Scheduled ... many retrains buy nothing';
+    'Performance-triggered ... can never react faster than the label delay'; 'Switch the
+    gate off: a retrain on corrupted data ships, and errors jump'; 'too low a threshold
+    retrains on noise'."""
+    table = retraining.compare()
+    assert table.loc["never", "wrong_forecasts"] == table["wrong_forecasts"].max()
+    sched = retraining.compute("scheduled")
+    assert sched.small_gain_retrains >= sched.retrains / 2
+    for delay in (2, 5):
+        perf = retraining.compute("performance-triggered", label_delay_weeks=delay)
+        assert perf.first_retrain_after_shift >= retraining.SHIFT_WEEK + delay
+    off = retraining.compute("scheduled", gate=False)
+    assert off.bad_models_shipped >= 1 and off.wrong_forecasts > sched.wrong_forecasts
+    low = retraining.compute("drift-triggered", psi_threshold=0.05)
+    assert low.retrains > 2 * retraining.compute("drift-triggered").retrains
+
+
+def test_notebook3_review_claims():
+    """'Once arrivals exceed capacity, the queue overflows ... fraud caught stops improving';
+    'The rules layer is cheap: it takes the obvious cases out before they cost a review'."""
+    wide, fits = review.compute(review_threshold=0.3), review.compute(review_threshold=0.76)
+    assert wide.overflow_per_day > 0 and wide.fraud_caught_per_day <= fits.fraud_caught_per_day
+    assert wide.reviews_per_day == 300 and fits.reviews_per_day <= 300   # cost is capped
+    on, off = review.compute(rules_on=True), review.compute(rules_on=False)
+    assert on.queue_arrivals_per_day < off.queue_arrivals_per_day
+    assert on.cost_per_day < off.cost_per_day
+
+
+def test_notebook3_feedback_claims():
+    """'With no exploration, the model shows the same few destinations from the first round
+    on, and its estimates of everything else never improve'; 'A little exploration costs a
+    few clicks early and keeps discovering better destinations; too much wastes slots'."""
+    none, some, lots = (feedback.compute(exploration=e) for e in (0.0, 0.1, 0.3))
+    assert none.run.coverage[0] == none.run.coverage[-1]
+    assert none.run.error_unshown[0] == none.run.error_unshown[-1]
+    assert some.clicks_vs_exploit_first < 0 < some.clicks_vs_exploit_last
+    assert some.final_coverage > 5 * none.final_coverage
+    assert lots.run.clicks[-10:].sum() < some.run.clicks[-10:].sum()

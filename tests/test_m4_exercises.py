@@ -1,0 +1,167 @@
+"""Module 4's answer keys and the policy judge, proven against independent computations."""
+
+import math
+
+import pytest
+from scipy.stats import norm
+
+from course.m4 import exercises as ex
+from course.m4 import policy as pol
+from course.m4 import scenarios
+from tests.m4_cases import CASES
+
+
+def status(exercise, part, value):
+    p = next(p for p in exercise.parts if p.name == part)
+    return exercise.judge_part(p, value).status
+
+
+def right(exercise, part, value):
+    assert status(exercise, part, value) == "correct", (exercise.key, part, value)
+
+
+def named(exercise, part, value):
+    assert status(exercise, part, value) == "misconception", (exercise.key, part, value)
+
+
+def test_every_exercise_has_cases_hints_and_two_misconceptions():
+    assert [e.key for e in ex.ALL] == list(CASES)
+    for e in ex.ALL:
+        assert len(CASES[e.key]["misconceptions"]) >= 2, e.key
+        assert len(e.hints) >= 1, e.key
+
+
+def n_per_arm(p1, p2, alpha=0.05, power=0.8, sides=2):
+    """Two-proportion sample size per arm from Cohen's h, without statsmodels."""
+    h = abs(2 * math.asin(math.sqrt(p2)) - 2 * math.asin(math.sqrt(p1)))
+    z = norm.ppf(1 - alpha / sides) + norm.ppf(power)
+    return 2 * (z / h) ** 2
+
+
+def test_q1_sample_size():
+    n = math.ceil(n_per_arm(0.30, 0.32))
+    right(ex.q1, "n_per_arm", n)
+    right(ex.q1, "days_needed", math.ceil(2 * n / 1500))
+    named(ex.q1, "n_per_arm", n_per_arm(0.30, 0.32))               # not rounded up
+    named(ex.q1, "n_per_arm", math.ceil(n_per_arm(0.30, 0.32, sides=1)))
+    named(ex.q1, "n_per_arm", math.ceil(n_per_arm(0.30, 0.32, power=0.5)))
+    named(ex.q1, "n_per_arm", 2 * n)
+    named(ex.q1, "n_per_arm", math.ceil(n_per_arm(0.30, 0.306)))
+    named(ex.q1, "days_needed", math.ceil(n / 1500))
+    # The premise: the planned sample in the experiments table is this size, rounded.
+    assert abs(scenarios.PLANNED_PER_ARM - n) < 50
+
+
+def test_q2_decisions():
+    e = scenarios.quillio_experiments()
+    want = {}
+    for name, r in e.iterrows():
+        p1, p2 = r.control_resolved / r.control_n, r.treatment_resolved / r.treatment_n
+        se = math.sqrt(p1 * (1 - p1) / r.control_n + p2 * (1 - p2) / r.treatment_n)
+        low = p2 - p1 - norm.ppf(0.975) * se
+        z = (p2 - p1) / se
+        if r.control_n < r.planned_per_arm:
+            want[name] = "keep running"
+            assert 2 * norm.sf(z) < 0.05       # the premise: C looks significant at its peek
+        else:
+            want[name] = "ship" if low > 0 else "don't ship"
+        if name == "A":
+            right(ex.q2, "a_ci_low", 100 * low)
+            named(ex.q2, "a_ci_low", 100 * (p2 - p1))
+            named(ex.q2, "a_ci_low", 100 * (p2 - p1 - norm.ppf(0.95) * se))
+    assert want == {"A": "ship", "B": "don't ship", "C": "keep running"}
+    for case, decision in zip(("case_a", "case_b", "case_c"), want.values(), strict=True):
+        right(ex.q2, case, decision)
+    named(ex.q2, "case_c", "ship")
+    named(ex.q2, "case_b", "keep running")
+
+
+def reference_policy(r):
+    if r["candidate_error"] is not None and r["candidate_error"] > r["deployed_error_on_window"]:
+        return "rollback"
+    if r["psi"] >= 0.25:
+        return "retrain"
+    e = r["labelled_error"]
+    return "retrain" if e is not None and e > r["reference_error"] + 0.03 else "keep"
+
+
+@pytest.mark.parametrize("seed", range(1, 16))
+def test_q3_judge_accepts_a_sound_policy_on_any_stream(seed):
+    assert pol.judge_policy(reference_policy, seed) == ("correct", "")
+
+
+@pytest.mark.parametrize("name", list(CASES["q3"]["misconceptions"]))
+def test_q3_judge_rejects_each_misconception(name):
+    ns = {}
+    exec(CASES["q3"]["misconceptions"][name], ns)  # noqa: S102
+    assert status(ex.q3, "policy", ns["policy"]) in {"misconception", "format"}
+
+
+def test_q3_judge_catches_noise_chasing_and_slow_policies():
+    jumpy = lambda r: "retrain" if r["psi"] >= 0.05 else reference_policy(r)  # noqa: E731
+    assert status(ex.q3, "policy", jumpy) == "incorrect"
+
+    def labels_only(r):
+        if r["candidate_error"] is not None and r["candidate_error"] > r[
+                "deployed_error_on_window"]:
+            return "rollback"
+        e = r["labelled_error"]
+        return "retrain" if e is not None and e > r["reference_error"] + 0.03 else "keep"
+
+    assert status(ex.q3, "policy", labels_only) == "incorrect"
+    assert status(ex.q3, "policy", lambda r: "Retrain please") == "format"
+    assert status(ex.q3, "policy", 42) == "format"
+
+
+def test_q3_streams_have_the_situations_they_claim():
+    s = pol.streams(3)
+    assert all(r["psi"] < 0.1 for r in s["noise"])
+    assert max(abs(r["labelled_error"] - pol.REFERENCE_ERROR) for r in s["noise"]) < 0.03
+    assert any(r["psi"] >= 0.25 for r in s["input shift"])
+    assert any(r["labelled_error"] is None for r in s["input shift"])
+    assert max(r["labelled_error"] for r in s["performance decay"]) > 0.16
+    assert all(r["psi"] < 0.1 for r in s["performance decay"])
+    cands = [r for r in s["candidates"] if r["candidate_error"] is not None]
+    assert len(cands) == 2 and any(r["candidate_error"] > r["deployed_error_on_window"]
+                                   for r in cands)
+
+
+def test_q4_incident():
+    d = scenarios.quillio_incident()
+    before = d[d.night == "before"].groupby("os_version")["complained"].mean()
+    after = d[d.night == "after"].groupby("os_version")["complained"].mean()
+    culprit = (after - before).idxmax()
+    right(ex.q4, "culprit_os", culprit)
+    named(ex.q4, "culprit_os", "android 14")
+    totals = d.groupby("night")["complained"].sum()
+    assert totals["after"] > 1.8 * totals["before"]           # the premise: doubled
+    a = d[d.night == "after"]
+    gap = a.groupby(["platform", "model_version"])["complained"].mean().unstack()
+    assert (gap["v15"] - gap["v14"]).abs().max() < 0.01       # the model is not involved
+    right(ex.q4, "roll_back_model", "no")
+    named(ex.q4, "roll_back_model", "yes")
+    right(ex.q4, "first_owner", "mobile app team")
+    named(ex.q4, "first_owner", "ml team")
+
+
+PATTERNS = {"case_a": "data drift", "case_b": "feedback loop", "case_c": "label decay",
+            "case_d": "infrastructure staleness", "case_e": "concept drift"}
+
+
+def test_q5_patterns():
+    for case, pattern in PATTERNS.items():
+        right(ex.q5, case, pattern)
+    named(ex.q5, "case_a", "concept drift")
+    named(ex.q5, "case_b", "data drift")
+    named(ex.q5, "case_c", "concept drift")
+    named(ex.q5, "case_d", "concept drift")
+    named(ex.q5, "case_e", "data drift")
+
+
+def test_q6_rollouts():
+    for case, r in {"case_a": "shadow", "case_b": "canary", "case_c": "staged"}.items():
+        right(ex.q6, case, r)
+    named(ex.q6, "case_a", "canary")
+    named(ex.q6, "case_b", "shadow")
+    named(ex.q6, "case_b", "staged")
+    named(ex.q6, "case_c", "canary")
