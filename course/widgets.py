@@ -22,6 +22,7 @@ Constructors never call ``display()``: a notebook shows an explorer by ending a 
 from __future__ import annotations
 
 import html
+import inspect
 import math
 import traceback
 from io import BytesIO
@@ -32,18 +33,36 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
+from course.style import COLORS
+
 #: Default chart size (inches) and resolution (dots per inch); about 770 x 290 pixels.
 FIGSIZE = (9.0, 3.4)
 DPI = 85
 #: zlib level for the PNG: 1 is several times faster than the default 6 for a few KB more.
 PNG_COMPRESS_LEVEL = 1
-_DESCRIPTION_STYLE = {"description_width": "14em"}
-_CONTROL_LAYOUT = {"width": "32em"}
+#: Every control's ``style`` (the width of its description column) and ``layout`` (its
+#: width); pass copies, e.g. ``style=dict(DESCRIPTION_STYLE)``, ``Layout(**CONTROL_LAYOUT)``.
+DESCRIPTION_STYLE = {"description_width": "14em"}
+CONTROL_LAYOUT = {"width": "32em"}
+#: Font sizes (points) of a chart's titles, axis labels (tick labels are one smaller) and
+#: legends.
+TITLE_SIZE = 10
+LABEL_SIZE = 9
+LEGEND_SIZE = 8
+#: ``bbox`` of a label drawn over lines or bars: a light white box (``pad`` in points).
+LABEL_BOX = {"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 1.0}
+
+
+def compute_defaults(function) -> dict[str, Any]:
+    """Keyword defaults of a model's ``compute`` (or any function), so views start where the
+    model does."""
+    return {name: p.default for name, p in inspect.signature(function).parameters.items()
+            if p.default is not inspect.Parameter.empty}
 
 
 def _styled(control_class, description: str, tooltip: str, **options) -> widgets.Widget:
-    options.setdefault("style", dict(_DESCRIPTION_STYLE))
-    options.setdefault("layout", widgets.Layout(**_CONTROL_LAYOUT))
+    options.setdefault("style", dict(DESCRIPTION_STYLE))
+    options.setdefault("layout", widgets.Layout(**CONTROL_LAYOUT))
     return control_class(description=description, tooltip=tooltip, **options)
 
 
@@ -63,6 +82,82 @@ def log_slider(description: str, tooltip: str, *, low: float, high: float, value
     return _styled(widgets.FloatLogSlider, description, tooltip, continuous_update=False,
                    base=10, min=math.log10(low), max=math.log10(high),
                    step=1 / steps_per_decade, value=value, readout_format=readout_format)
+
+
+def checkbox(description: str, tooltip: str, value: bool) -> widgets.Checkbox:
+    """An indented checkbox laid out like the sliders."""
+    return widgets.Checkbox(value=bool(value), description=description, tooltip=tooltip,
+                            indent=True, style=dict(DESCRIPTION_STYLE),
+                            layout=widgets.Layout(**CONTROL_LAYOUT))
+
+
+def selection_slider(description: str, tooltip: str, options, value) -> widgets.SelectionSlider:
+    """A keyboard-operable slider over labelled choices, updating on release."""
+    return widgets.SelectionSlider(
+        description=description, tooltip=tooltip, options=options, value=value,
+        continuous_update=False, style=dict(DESCRIPTION_STYLE),
+        layout=widgets.Layout(**CONTROL_LAYOUT))
+
+
+# -- chart helpers (plain matplotlib; no model code) ------------------------------------------
+
+
+def style_axes(ax, title: str | None, xlabel: str, ylabel: str, *,
+               axis_below: bool = True) -> None:
+    """The course's look for one axes: a left-aligned title (none when ``title`` is None, so
+    the axes' own title stays untouched), axis labels, a light grid and no top/right spines.
+
+    ``axis_below`` puts the grid behind bars and patches (``Axes.set_axisbelow(True)``);
+    with False the axes keep matplotlib's default order.
+    """
+    if title is not None:
+        ax.set_title(title, fontsize=TITLE_SIZE, loc="left")
+    ax.set_xlabel(xlabel, fontsize=LABEL_SIZE)
+    ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
+    ax.tick_params(labelsize=LABEL_SIZE - 1)
+    ax.grid(True, color=COLORS["reference"], alpha=0.25, linewidth=0.6)
+    if axis_below:
+        ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def dynamic_title(ax, y: float = 1.03):
+    """A text artist in the title's place, for titles that change on every update.
+
+    ``y`` is its baseline in axes fractions (1 = the top of the axes).
+    """
+    return ax.text(0, y, "", transform=ax.transAxes, fontsize=TITLE_SIZE, ha="left",
+                   va="baseline")
+
+
+def front_legend(explorer: Explorer, ax, **options):
+    """A legend on a white box, redrawn on top of the moving lines on every update (so a
+    line crossing it never runs through its text). Register it after those lines."""
+    legend = ax.legend(fontsize=LEGEND_SIZE - 1, frameon=True, facecolor="white",
+                       edgecolor="none", framealpha=0.9, **options)
+    return explorer.animate(legend)
+
+
+def short_money(amount: float, _position=None, *, millions: bool = True,
+                cents: bool = False) -> str:
+    """Axis-tick dollars (usable with ``FuncFormatter``): $950, $12k, $1.2M.
+
+    ``millions=False`` keeps amounts of $1M and more in thousands ($1,200k); ``cents=True``
+    shows non-zero amounts under $1 with cents ($0.05) instead of rounding them to $0 or $1.
+    """
+    if millions and abs(amount) >= 1e6:
+        return f"${amount / 1e6:.1f}M"
+    if abs(amount) >= 1e3:
+        return f"${amount / 1e3:,.0f}k"
+    if cents and amount != 0 and abs(amount) < 1:
+        return f"${amount:.2f}"
+    return f"${amount:,.0f}"
+
+
+def count_tick(value: float, _position=None) -> str:
+    """Axis-tick whole numbers with thousands separators (``FuncFormatter``): 1,200."""
+    return f"{value:,.0f}"
 
 
 def reading_html(text: str) -> str:

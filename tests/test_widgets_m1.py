@@ -1,19 +1,19 @@
 """Module 1 explorers, headless: construction, updates, error reporting, model/view split."""
 
-import subprocess
-import sys
-from pathlib import Path
-
 import ipywidgets
-import numpy as np
 import pytest
-from matplotlib.figure import Figure
+from widget_checks import (
+    check_blit_matches_fresh,
+    check_controls,
+    check_errors_reported,
+    check_figure_reused,
+    check_no_pyplot,
+    check_pure_modules,
+    check_structure,
+    check_update,
+)
 
 from course.m1 import budget, capacity, drift, explorers, imbalance, segments, threshold
-from course.widgets import Explorer
-
-ROOT = Path(__file__).resolve().parents[1]
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 # name -> (model module, new value for the primary control, another control and its value)
 CASES = {
@@ -24,15 +24,6 @@ CASES = {
     "drift": (drift, 1.5, ("concept_shift", 1.0)),
     "architecture": (budget, 1000.0, ("labelled_rows", 1_500.0)),
 }
-
-
-def _line_data(figure):
-    return [line.get_xydata().copy() for ax in figure.axes for line in ax.get_lines()]
-
-
-def _changed(before, after):
-    return any(a.shape != b.shape or not np.array_equal(a, b, equal_nan=True)
-               for a, b in zip(before, after, strict=True))
 
 
 @pytest.fixture(params=sorted(CASES))
@@ -53,78 +44,31 @@ def test_explorers_registry():
 
 def test_structure(case):
     _, explorer, model, _, _ = case
-    assert isinstance(explorer, ipywidgets.VBox) and isinstance(explorer, Explorer)
-    assert isinstance(explorer.figure, Figure)
-    assert isinstance(explorer.image, ipywidgets.Image) and explorer.image.format == "png"
-    png = bytes(explorer.image.value)     # ipywidgets keeps the bytes as a memoryview
-    assert png.startswith(PNG_SIGNATURE) and len(png) > 1000
-    assert "course-chart" in explorer.image._dom_classes
-    assert isinstance(explorer.reading, ipywidgets.HTML)
-    assert "course-reading" in explorer.reading._dom_classes
-    assert 'role="status"' in explorer.reading.value
-    assert 'aria-live="polite"' in explorer.reading.value
-    assert isinstance(explorer.errors, ipywidgets.Output) and not explorer.errors.outputs
-    assert explorer.primary in explorer.controls
-    assert isinstance(explorer.controls[explorer.primary],
-                      (ipywidgets.FloatSlider, ipywidgets.IntSlider, ipywidgets.FloatLogSlider))
-    assert explorer.reading_text == model.reading(model.compute(**explorer.values()))
-    for node in (explorer.image, explorer.reading, explorer.errors):
-        assert node in explorer.children
+    check_structure(explorer, model, primary_types=(
+        ipywidgets.FloatSlider, ipywidgets.IntSlider, ipywidgets.FloatLogSlider))
 
 
 def test_controls_are_labelled_and_deferred(case):
-    _, explorer, _, _, _ = case
-    for name, control in explorer.controls.items():
-        assert control.description.strip(), name
-        # Sliders update on release; a checkbox or toggle has no continuous mode.
-        assert getattr(control, "continuous_update", False) is False, name
-
-
-def _check_update(explorer, model, name, value):
-    reading, png = explorer.reading_text, bytes(explorer.image.value)
-    lines = _line_data(explorer.figure)
-    explorer.controls[name].value = value
-    assert not explorer.errors.outputs
-    assert explorer.reading_text != reading
-    assert explorer.reading_text == model.reading(model.compute(**explorer.values()))
-    new_png = bytes(explorer.image.value)
-    assert new_png != png and new_png.startswith(PNG_SIGNATURE)
-    assert _changed(lines, _line_data(explorer.figure))
+    _, explorer, model, _, _ = case
+    check_controls(explorer, model)
 
 
 def test_moving_controls_updates_everything(case):
     _, explorer, model, new_primary, other = case
-    _check_update(explorer, model, explorer.primary, new_primary)
+    # Module 1's charts move lines on every update: check that a line moved.
+    check_update(explorer, model, explorer.primary, new_primary, artists=("lines",))
     if other is not None:
-        _check_update(explorer, model, *other)
-    assert explorer.result is not None
+        check_update(explorer, model, *other, artists=("lines",))
 
 
 def test_figure_is_reused(case):
     _, explorer, _, new_primary, _ = case
-    figure, axes = explorer.figure, list(explorer.figure.axes)
-    explorer.controls[explorer.primary].value = new_primary
-    assert explorer.figure is figure and explorer.figure.axes == axes
+    check_figure_reused(explorer, explorer.primary, new_primary)
 
 
 def test_update_errors_are_reported_not_raised(case, monkeypatch):
     _, explorer, model, new_primary, _ = case
-    png = bytes(explorer.image.value)
-
-    def broken(*args, **kwargs):
-        raise ValueError("simulated failure")
-
-    monkeypatch.setattr(model, "compute", broken)
-    explorer.controls[explorer.primary].value = new_primary    # must not raise
-    assert "Could not update the chart: simulated failure" in explorer.reading.value
-    assert explorer.reading_text.startswith("Could not update the chart")
-    assert explorer.errors.outputs
-    assert "simulated failure" in explorer.errors.outputs[-1]["text"]
-    assert bytes(explorer.image.value) == png                   # last good chart stays
-    monkeypatch.undo()
-    explorer.update()
-    assert not explorer.errors.outputs
-    assert not explorer.reading_text.startswith("Could not")
+    check_errors_reported(explorer, model, monkeypatch, explorer.primary, new_primary)
 
 
 def test_initial_values_and_unknown_settings():
@@ -143,21 +87,12 @@ def test_reading_is_escaped():
 
 
 def test_pure_models_do_not_import_the_view_stack():
-    code = ("import course.m1.threshold, course.m1.imbalance, course.m1.capacity, "
-            "course.m1.segments, course.m1.drift, course.m1.budget, sys; "
-            "print('ipywidgets' in sys.modules, 'matplotlib.pyplot' in sys.modules, "
-            "'IPython' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                         text=True, check=True).stdout.split()
-    assert out == ["False", "False", "False"]
+    check_pure_modules("course.m1.threshold", "course.m1.imbalance", "course.m1.capacity",
+                       "course.m1.segments", "course.m1.drift", "course.m1.budget")
 
 
 def test_explorers_do_not_use_pyplot():
-    code = ("import course.m1.explorers as e, sys; e.EXPLORERS['threshold'](); "
-            "print('matplotlib.pyplot' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                         text=True, check=True).stdout.split()
-    assert out == ["False"]
+    check_no_pyplot("course.m1.explorers")
 
 
 # After any sequence of moves, the blitted chart must equal the chart of a fresh explorer at
@@ -179,19 +114,8 @@ MOVES = {
 
 @pytest.mark.parametrize("name", sorted(MOVES))
 def test_blitted_chart_matches_a_fresh_draw(name):
-    from io import BytesIO
-
-    from PIL import Image
-
-    explorer = explorers.EXPLORERS[name]()
-    for control, value in MOVES[name]:
-        explorer.controls[control].value = value
-    fresh = explorers.EXPLORERS[name](**explorer.values())
-
-    def pixels(e):
-        return np.asarray(Image.open(BytesIO(bytes(e.image.value))))
-
-    assert np.array_equal(pixels(explorer), pixels(fresh))
+    factory = explorers.EXPLORERS[name]
+    check_blit_matches_fresh(factory(), factory, MOVES[name])
 
 
 def test_new_explorers_start_where_their_models_do():

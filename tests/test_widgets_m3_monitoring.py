@@ -1,15 +1,19 @@
 """The monitoring explorer, headless: construction, updates, error reporting, model/view split."""
 
-import subprocess
-import sys
-from io import BytesIO
-from pathlib import Path
-
 import ipywidgets
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
-from PIL import Image
+from widget_checks import (
+    MAX_FIGSIZE,
+    check_blit_matches_fresh,
+    check_controls,
+    check_errors_reported,
+    check_figure_reused,
+    check_no_pyplot,
+    check_pure_modules,
+    check_structure,
+    check_update,
+)
 
 from course.m3 import monitoring
 from course.m3.monitoring_explorer import (
@@ -17,28 +21,6 @@ from course.m3.monitoring_explorer import (
     monitoring_explorer,
     statistic_ratios,
 )
-from course.widgets import Explorer
-
-ROOT = Path(__file__).resolve().parents[1]
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def _artist_data(figure):
-    """Positions of every line, bar and text: what a data update moves."""
-    data = []
-    for ax in figure.axes:
-        data += [line.get_xydata().copy() for line in ax.get_lines()]
-        # Rectangles by their bounds; step histograms (StepPatch) by their outline.
-        data += [np.array(patch.get_bbox().bounds) if hasattr(patch, "get_bbox")
-                 else patch.get_path().vertices.copy() for patch in ax.patches]
-        data += [np.array([*text.get_position(), hash(text.get_text())], dtype=float)
-                 for text in ax.texts]
-    return data
-
-
-def _changed(before, after):
-    return any(a.shape != b.shape or not np.array_equal(a, b, equal_nan=True)
-               for a, b in zip(before, after, strict=True))
 
 
 @pytest.fixture
@@ -47,26 +29,11 @@ def explorer():
 
 
 def test_structure(explorer):
-    assert isinstance(explorer, MonitoringExplorer)
-    assert isinstance(explorer, ipywidgets.VBox) and isinstance(explorer, Explorer)
-    assert isinstance(explorer.figure, Figure)
-    assert isinstance(explorer.image, ipywidgets.Image) and explorer.image.format == "png"
-    png = bytes(explorer.image.value)
-    assert png.startswith(PNG_SIGNATURE) and len(png) > 1000
-    assert "course-chart" in explorer.image._dom_classes
-    assert 'role="status"' in explorer.reading.value
-    assert 'aria-live="polite"' in explorer.reading.value
-    assert isinstance(explorer.errors, ipywidgets.Output) and not explorer.errors.outputs
-    assert explorer.caption.value.strip()
+    check_structure(explorer, monitoring, primary_types=ipywidgets.FloatSlider,
+                    cls=MonitoringExplorer, max_figsize=MAX_FIGSIZE)
     assert explorer.primary == "shift"
-    assert isinstance(explorer.controls["shift"], ipywidgets.FloatSlider)
     assert set(explorer.controls) == {"shift", "spread", "concept", "label_delay_days",
                                       "n_production"}
-    assert explorer.reading_text == monitoring.reading(monitoring.compute(**explorer.values()))
-    for node in (explorer.image, explorer.reading, explorer.errors):
-        assert node in explorer.children
-    width, height = explorer.figure.get_size_inches()
-    assert width <= 10 and height <= 3.8
 
 
 def test_starts_at_the_model_defaults(explorer):
@@ -75,32 +42,16 @@ def test_starts_at_the_model_defaults(explorer):
 
 
 def test_controls_are_labelled_and_deferred(explorer):
-    for name, control in explorer.controls.items():
-        assert control.description.strip(), name
-        assert control.tooltip, name
-        assert control.continuous_update is False, name
+    check_controls(explorer, monitoring)
     size = explorer.controls["n_production"]
     assert isinstance(size, ipywidgets.FloatLogSlider)
     assert 10 ** size.min == pytest.approx(200) and 10 ** size.max == pytest.approx(50_000)
 
 
-def _check_update(explorer, name, value):
-    reading, png = explorer.reading_text, bytes(explorer.image.value)
-    artists = _artist_data(explorer.figure)
-    explorer.controls[name].value = value
-    assert not explorer.errors.outputs
-    assert explorer.reading_text != reading
-    assert explorer.reading_text == monitoring.reading(monitoring.compute(**explorer.values()))
-    new_png = bytes(explorer.image.value)
-    assert new_png != png and new_png.startswith(PNG_SIGNATURE)
-    assert _changed(artists, _artist_data(explorer.figure))
-
-
 @pytest.mark.parametrize("name,value", [("shift", 0.5), ("spread", 1.5), ("concept", 0.6),
                                         ("label_delay_days", 60), ("n_production", 50_000)])
 def test_moving_a_control_updates_everything(explorer, name, value):
-    _check_update(explorer, name, value)
-    assert explorer.result is not None
+    check_update(explorer, monitoring, name, value)
 
 
 def test_the_primary_control_moves_the_production_histogram(explorer):
@@ -136,27 +87,11 @@ def test_unmeasurable_days_are_greyed(explorer):
 
 
 def test_figure_is_reused(explorer):
-    figure, axes = explorer.figure, list(explorer.figure.axes)
-    explorer.controls["shift"].value = 0.7
-    assert explorer.figure is figure and explorer.figure.axes == axes
+    check_figure_reused(explorer, "shift", 0.7)
 
 
 def test_update_errors_are_reported_not_raised(explorer, monkeypatch):
-    png = bytes(explorer.image.value)
-
-    def broken(*args, **kwargs):
-        raise ValueError("simulated failure")
-
-    monkeypatch.setattr(monitoring, "compute", broken)
-    explorer.controls["shift"].value = 0.5    # must not raise
-    assert "Could not update the chart: simulated failure" in explorer.reading.value
-    assert explorer.errors.outputs
-    assert "simulated failure" in explorer.errors.outputs[-1]["text"]
-    assert bytes(explorer.image.value) == png
-    monkeypatch.undo()
-    explorer.update()
-    assert not explorer.errors.outputs
-    assert not explorer.reading_text.startswith("Could not")
+    check_errors_reported(explorer, monitoring, monkeypatch, "shift", 0.5)
 
 
 def test_initial_values_and_unknown_settings():
@@ -168,31 +103,14 @@ def test_initial_values_and_unknown_settings():
 
 
 def test_pure_model_does_not_import_the_view_stack():
-    code = ("import course.m3.monitoring, sys; "
-            "print('ipywidgets' in sys.modules, 'matplotlib.pyplot' in sys.modules, "
-            "'matplotlib' in sys.modules, 'IPython' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                         text=True, check=True).stdout.split()
-    assert out == ["False", "False", "False", "False"]
+    check_pure_modules("course.m3.monitoring")
 
 
 def test_explorer_does_not_use_pyplot():
-    code = ("import course.m3.monitoring_explorer as e, sys; e.monitoring_explorer(); "
-            "print('matplotlib.pyplot' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                         text=True, check=True).stdout.split()
-    assert out == ["False"]
+    check_no_pyplot("course.m3.monitoring_explorer", "monitoring_explorer")
 
 
 def test_blitted_chart_matches_a_fresh_draw():
-    explorer = monitoring_explorer()
-    for name, value in [("shift", 0.4), ("label_delay_days", 50), ("shift", 1.5),
-                        ("n_production", 800), ("concept", 0.7), ("shift", 0.1),
-                        ("label_delay_days", 5), ("spread", 0.6)]:
-        explorer.controls[name].value = value
-    fresh = monitoring_explorer(**explorer.values())
-
-    def pixels(e):
-        return np.asarray(Image.open(BytesIO(bytes(e.image.value))))
-
-    assert np.array_equal(pixels(explorer), pixels(fresh))
+    check_blit_matches_fresh(monitoring_explorer(), monitoring_explorer, [
+        ("shift", 0.4), ("label_delay_days", 50), ("shift", 1.5), ("n_production", 800),
+        ("concept", 0.7), ("shift", 0.1), ("label_delay_days", 5), ("spread", 0.6)])

@@ -14,8 +14,6 @@ Keyword arguments set the starting value of a control (any of the names in ``con
 
 from __future__ import annotations
 
-import inspect
-
 import ipywidgets as widgets
 import matplotlib.dates as mdates
 import numpy as np
@@ -28,49 +26,34 @@ from course.m1 import imbalance as imbalance_model
 from course.m1 import segments as segments_model
 from course.m1 import threshold as threshold_model
 from course.style import COLORS, LINESTYLES, OKABE_ITO, count, money
-from course.widgets import Explorer, float_slider, int_slider, log_slider
+from course.widgets import (
+    LABEL_BOX,
+    LABEL_SIZE,
+    LEGEND_SIZE,
+    TITLE_SIZE,
+    Explorer,
+    compute_defaults,
+    count_tick,
+    dynamic_title,
+    float_slider,
+    int_slider,
+    log_slider,
+    short_money,
+    style_axes,
+)
 
-_TITLE_SIZE = 10
-_LABEL_SIZE = 9
-_LEGEND_SIZE = 8
-
-
-def _defaults(function) -> dict:
-    """Keyword defaults of a model's ``compute``, so views start where the model does."""
-    return {name: p.default for name, p in inspect.signature(function).parameters.items()
-            if p.default is not inspect.Parameter.empty}
-
-
-def _short_money(amount: float, _position=None) -> str:
-    """Axis-tick dollars: $950, $12k, $1.2M."""
-    if abs(amount) >= 1e6:
-        return f"${amount / 1e6:.1f}M"
-    if abs(amount) >= 1e3:
-        return f"${amount / 1e3:,.0f}k"
-    return f"${amount:,.0f}"
-
-
-def _dynamic_title(ax):
-    """A text artist in the title's place, for titles that change on every update."""
-    return ax.text(0, 1.025, "", transform=ax.transAxes, fontsize=_TITLE_SIZE, ha="left",
-                   va="baseline")
-
-
-def _style_axes(ax, title: str, xlabel: str, ylabel: str) -> None:
-    ax.set_title(title, fontsize=_TITLE_SIZE, loc="left")
-    ax.set_xlabel(xlabel, fontsize=_LABEL_SIZE)
-    ax.set_ylabel(ylabel, fontsize=_LABEL_SIZE)
-    ax.tick_params(labelsize=_LABEL_SIZE - 1)
-    ax.grid(True, color=COLORS["reference"], alpha=0.25, linewidth=0.6)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+#: Module 1's titles sit a little lower than the other modules' (axes fractions); its
+#: charts also keep matplotlib's default grid order (``style_axes(..., axis_below=False)``).
+_TITLE_Y = 1.025
+#: Its status labels' boxes are a little more transparent than ``LABEL_BOX``.
+_STATUS_BOX = dict(LABEL_BOX, alpha=0.8)
 
 
 class ThresholdExplorer(Explorer):
     """Ledgerly: precision/recall/F1 and expected cost per day as the threshold moves."""
 
     def __init__(self, **initial):
-        start = _defaults(threshold_model.compute)
+        start = compute_defaults(threshold_model.compute)
         controls = {
             "threshold": float_slider(
                 "Threshold", "Flag a transaction when its fraud score is at or above this.",
@@ -101,8 +84,9 @@ class ThresholdExplorer(Explorer):
         grid = threshold_model.THRESHOLDS
         quality, cost = figure.subplots(1, 2)
         figure.subplots_adjust(left=0.06, right=0.985, bottom=0.16, top=0.9, wspace=0.22)
-        _style_axes(quality, "Precision, recall and F1",
-                    "threshold (flag if score ≥ threshold)", "share (0-1)")
+        style_axes(quality, "Precision, recall and F1",
+                   "threshold (flag if score ≥ threshold)", "share (0-1)",
+                   axis_below=False)
         self.curves = {
             name: quality.plot(grid, np.zeros_like(grid), color=COLORS[name],
                                linestyle=LINESTYLES[name], linewidth=1.8, label=label)[0]
@@ -115,12 +99,12 @@ class ThresholdExplorer(Explorer):
                                                         markersize=4)[0])
         quality.set_xlim(0, 1)
         quality.set_ylim(0, 1.03)
-        quality.legend(loc="center left", fontsize=_LEGEND_SIZE, frameon=False)
+        quality.legend(loc="center left", fontsize=LEGEND_SIZE, frameon=False)
 
-        _style_axes(cost, "Expected cost per day (grey: review queue overflows)",
-                    "threshold (flag if score ≥ threshold)",
-                    "dollars per day")
-        cost.yaxis.set_major_formatter(FuncFormatter(_short_money))
+        style_axes(cost, "Expected cost per day (grey: review queue overflows)",
+                   "threshold (flag if score ≥ threshold)",
+                   "dollars per day", axis_below=False)
+        cost.yaxis.set_major_formatter(FuncFormatter(short_money))
         # Explained in the title rather than a legend, which the curve would run through.
         self.overflow = cost.axvspan(0, 0, color=COLORS["reference"], alpha=0.25, linewidth=0)
         self.cost_curve = cost.plot(grid, np.zeros_like(grid), color=COLORS["cost"],
@@ -129,7 +113,7 @@ class ThresholdExplorer(Explorer):
         self.cost_point = self.animate(cost.plot([], [], "o", color=COLORS["marker"],
                                                  markersize=5)[0])
         self.cheapest_point = cost.plot([], [], "D", color=COLORS["highlight"], markersize=7)[0]
-        self.cheapest_label = cost.text(0, 0, "", fontsize=_LABEL_SIZE - 1,
+        self.cheapest_label = cost.text(0, 0, "", fontsize=LABEL_SIZE - 1,
                                         color=COLORS["highlight"], ha="center", va="top")
         cost.set_xlim(0, 1)
         self.cost_axes = cost
@@ -182,9 +166,9 @@ class ImbalanceExplorer(Explorer):
     def setup(self, figure):
         roc, pr = figure.subplots(1, 2)
         figure.subplots_adjust(left=0.065, right=0.985, bottom=0.16, top=0.9, wspace=0.2)
-        _style_axes(roc, "ROC curve",
-                    "false positive rate (share of good customers flagged)",
-                    "recall (share of fraud caught)")
+        style_axes(roc, "ROC curve",
+                   "false positive rate (share of good customers flagged)",
+                   "recall (share of fraud caught)", axis_below=False)
         roc.plot([0, 1], [0, 1], color=COLORS["reference"], linestyle="--", linewidth=1,
                  label="coin flip")
         self.roc_curve = roc.plot([], [], color=COLORS["recall"], linewidth=1.8,
@@ -194,10 +178,11 @@ class ImbalanceExplorer(Explorer):
         self.roc_axes = roc
         roc.set_xlim(0, 1)
         roc.set_ylim(0, 1.02)
-        roc.legend(loc="center right", fontsize=_LEGEND_SIZE, frameon=False)
+        roc.legend(loc="center right", fontsize=LEGEND_SIZE, frameon=False)
 
-        _style_axes(pr, "",
-                    "recall (share of fraud caught)", "precision (share of flags that are fraud)")
+        style_axes(pr, "",
+                   "recall (share of fraud caught)", "precision (share of flags that are fraud)",
+                   axis_below=False)
         self.pr_fill = self.animate(pr.fill_between(
             [0, 1], [0, 0], color=COLORS["precision"], alpha=0.15, linewidth=0,
             label="area = average precision"))
@@ -207,17 +192,17 @@ class ImbalanceExplorer(Explorer):
                                                 linewidth=1, label="coin flip (= fraud rate)"))
         self.pr_point = self.animate(pr.plot([], [], "o", color=COLORS["marker"],
                                              markersize=5)[0])
-        self.pr_title = self.animate(_dynamic_title(pr))
+        self.pr_title = self.animate(dynamic_title(pr, _TITLE_Y))
         pr.set_xlim(0, 1)
         pr.set_ylim(0, 1.02)
-        pr.legend(loc="upper right", bbox_to_anchor=(1, 0.8), fontsize=_LEGEND_SIZE)
+        pr.legend(loc="upper right", bbox_to_anchor=(1, 0.8), fontsize=LEGEND_SIZE)
 
     def draw(self, result):
         self.roc_curve.set_data(result.fpr, result.tpr)
         half = int(np.searchsorted(result.tpr, 0.5))
         self.roc_point.set_data([result.fpr[min(half, result.fpr.size - 1)]], [0.5])
         self.roc_axes.set_title(f"ROC curve: ROC-AUC {result.roc_auc:.2f} at any fraud rate",
-                                fontsize=_TITLE_SIZE, loc="left")
+                                fontsize=TITLE_SIZE, loc="left")
         self.pr_curve.set_data(result.recall, result.precision)
         self.pr_fill.set_data(result.recall, result.precision, 0)
         self.baseline.set_ydata([result.prevalence, result.prevalence])
@@ -233,7 +218,7 @@ class CapacityExplorer(Explorer):
     """Pantry Dash: tree depth against training, random-split and time-holdout error."""
 
     def __init__(self, **initial):
-        start = _defaults(capacity_model.compute)
+        start = compute_defaults(capacity_model.compute)
         depths = capacity_model.DEPTHS
         controls = {
             "max_depth": int_slider(
@@ -255,8 +240,8 @@ class CapacityExplorer(Explorer):
     def setup(self, figure):
         errors, series = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.35]})
         figure.subplots_adjust(left=0.06, right=0.985, bottom=0.16, top=0.9, wspace=0.2)
-        _style_axes(errors, "Error against capacity", "tree depth (max_depth)",
-                    "mean absolute error (orders/day)")
+        style_axes(errors, "Error against capacity", "tree depth (max_depth)",
+                   "mean absolute error (orders/day)", axis_below=False)
         depths = capacity_model.DEPTHS
         lines = (("train", "train_mae", "training", "o"),
                  ("validation", "random_val_mae", "random-split validation", "s"),
@@ -277,11 +262,11 @@ class CapacityExplorer(Explorer):
                                        label="each scheme's pick")[0]
         errors.set_xticks(depths)
         errors.set_xlim(depths[0] - 0.4, depths[-1] + 0.4)
-        errors.legend(loc="upper right", fontsize=_LEGEND_SIZE, frameon=False)
+        errors.legend(loc="upper right", fontsize=LEGEND_SIZE, frameon=False)
         self.error_axes = errors
 
-        _style_axes(series, "", "",
-                    "orders per day")
+        style_axes(series, "", "",
+                   "orders per day", axis_below=False)
         holdout = mdates.date2num([np.datetime64(capacity_model.HOLDOUT_START),
                                    np.datetime64(capacity_model.HOLDOUT_END)])
         spike_era = mdates.date2num([np.datetime64(capacity_model.SPIKE_START),
@@ -294,12 +279,12 @@ class CapacityExplorer(Explorer):
                                        label="actual")[0]
         self.predicted_line = self.animate(series.plot([], [], color=COLORS["train"],
                                                        linewidth=1.1, label="predicted")[0])
-        self.series_title = self.animate(_dynamic_title(series))
+        self.series_title = self.animate(dynamic_title(series, _TITLE_Y))
         locator = mdates.MonthLocator(bymonth=(1, 7))
         series.xaxis.set_major_locator(locator)
         series.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         series.set_xlim(mdates.date2num(np.datetime64("2023-01-01")), holdout[1] + 5)
-        series.legend(loc="upper left", fontsize=_LEGEND_SIZE, frameon=False, ncols=2)
+        series.legend(loc="upper left", fontsize=LEGEND_SIZE, frameon=False, ncols=2)
         self.series_axes = series
         self._spike_shown = None
 
@@ -336,7 +321,7 @@ class SegmentsExplorer(Explorer):
     """Parsely: an overall field error rate that meets the promise while fax invoices fail it."""
 
     def __init__(self, **initial):
-        start = _defaults(segments_model.compute)
+        start = compute_defaults(segments_model.compute)
         controls = {
             "fax_share": float_slider(
                 "Fax share of invoices", "Share of all invoices that arrive by fax; the "
@@ -362,7 +347,7 @@ class SegmentsExplorer(Explorer):
         figure.subplots_adjust(left=0.07, right=0.985, bottom=0.13, top=0.9, wspace=0.42)
         sources = segments_model.measured().sources
         n = len(sources)
-        _style_axes(rates, "", "", "share of fields wrong")
+        style_axes(rates, "", "", "share of fields wrong", axis_below=False)
         rates.grid(False, axis="x")
         rates.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         self.promise_line = rates.axhline(0.05, color=COLORS["reference"], linestyle="--",
@@ -371,15 +356,16 @@ class SegmentsExplorer(Explorer):
             np.arange(n), np.zeros(n), width=0.6, edgecolor=COLORS["marker"], linewidth=0.6)]
         self.overall_line = self.animate(rates.axhline(0.04, color=COLORS["marker"],
                                                        linewidth=1.4, label="overall"))
-        self.rates_title = self.animate(_dynamic_title(rates))
+        self.rates_title = self.animate(dynamic_title(rates, _TITLE_Y))
         # Each bar's rate is printed under its name (above the bar it would cross the lines).
         rates.set_xticks(np.arange(n))
         rates.set_xlim(-0.55, n - 0.45)
-        rates.legend(loc="upper left", fontsize=_LEGEND_SIZE, frameon=False)
+        rates.legend(loc="upper left", fontsize=LEGEND_SIZE, frameon=False)
         self.rates_axes = rates
         self.sources = sources
 
-        _style_axes(shares, "Share of invoices and of wrong fields", "", "")
+        style_axes(shares, "Share of invoices and of wrong fields", "", "",
+                   axis_below=False)
         shares.grid(False, axis="y")
         shares.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         y = np.arange(n)
@@ -390,12 +376,12 @@ class SegmentsExplorer(Explorer):
             y + 0.19, np.zeros(n), height=0.36, color=COLORS["cost"], hatch="///",
             edgecolor=COLORS["marker"], linewidth=0.6, label="wrong fields")]
         self.share_labels = [self.animate(shares.text(0, yy, "", va="center",
-                                                      fontsize=_LABEL_SIZE - 1))
+                                                      fontsize=LABEL_SIZE - 1))
                              for yy in np.r_[y - 0.19, y + 0.19]]
         shares.set_yticks(y, sources)
         shares.set_ylim(n - 0.5, -0.5)             # first source on top
         shares.set_xlim(0, 1.0)
-        shares.legend(loc="upper right", fontsize=_LEGEND_SIZE, frameon=False)
+        shares.legend(loc="upper right", fontsize=LEGEND_SIZE, frameon=False)
 
     def draw(self, result):
         promise = result.promise
@@ -431,7 +417,7 @@ class DriftExplorer(Explorer):
     """Pantry Dash: input drift the KS test sees without labels, concept drift it cannot see."""
 
     def __init__(self, **initial):
-        start = _defaults(drift_model.compute)
+        start = compute_defaults(drift_model.compute)
         controls = {
             "input_shift": float_slider(
                 "Inputs shift (sd)", "Data drift: how far production basket values moved, "
@@ -459,8 +445,8 @@ class DriftExplorer(Explorer):
         figure.subplots_adjust(left=0.065, right=0.985, bottom=0.16, top=0.9, wspace=0.2)
         edges, grid = drift_model.BIN_EDGES, drift_model.GRID
         empty = np.zeros(edges.size - 1)
-        _style_axes(inputs, "", "basket value (training standard deviations)",
-                    "density")
+        style_axes(inputs, "", "basket value (training standard deviations)",
+                   "density", axis_below=False)
         train_color, prod_color = COLORS["train"], COLORS["validation"]
         self.training_hist = inputs.stairs(empty, edges, fill=True, color=train_color,
                                            alpha=0.35, label="training")
@@ -470,13 +456,13 @@ class DriftExplorer(Explorer):
         self.training_mean = inputs.axvline(0, color=train_color, linewidth=1.2)
         self.production_mean = self.animate(inputs.axvline(0, color=prod_color,
                                                            linestyle="--", linewidth=1.2))
-        self.inputs_title = self.animate(_dynamic_title(inputs))
+        self.inputs_title = self.animate(dynamic_title(inputs, _TITLE_Y))
         inputs.set_xlim(edges[0], edges[-1])
         inputs.set_ylim(0, 0.62)
-        inputs.legend(loc="upper left", fontsize=_LEGEND_SIZE, frameon=False)
+        inputs.legend(loc="upper left", fontsize=LEGEND_SIZE, frameon=False)
 
-        _style_axes(relation, "", "basket value (training standard deviations)",
-                    "P(orders again within 14 days)")
+        style_axes(relation, "", "basket value (training standard deviations)",
+                   "P(orders again within 14 days)", axis_below=False)
         # A strip along the bottom, so it never tints the curves' legend.
         self.production_band = self.animate(relation.axvspan(
             0, 1, ymax=0.05, color=prod_color, alpha=0.5, linewidth=0,
@@ -489,10 +475,10 @@ class DriftExplorer(Explorer):
         self.production_curve = self.animate(relation.plot(
             grid, np.zeros_like(grid), color=prod_color, linestyle=LINESTYLES["validation"],
             linewidth=1.8, label="true, production")[0])
-        self.relation_title = self.animate(_dynamic_title(relation))
+        self.relation_title = self.animate(dynamic_title(relation, _TITLE_Y))
         relation.set_xlim(grid[0], grid[-1])
         relation.set_ylim(0, 1.03)
-        relation.legend(loc="upper left", fontsize=_LEGEND_SIZE, frameon=False)
+        relation.legend(loc="upper left", fontsize=LEGEND_SIZE, frameon=False)
 
     def draw(self, result):
         self.training_hist.set_data(result.training_hist)
@@ -524,7 +510,7 @@ class ArchitectureExplorer(Explorer):
     """Ledgerly's merchant-risk score: four architectures held to a latency and data budget."""
 
     def __init__(self, **initial):
-        start = _defaults(budget_model.compute)
+        start = compute_defaults(budget_model.compute)
         controls = {
             "p99_budget_ms": log_slider(
                 "Latency budget, p99 (ms)", "The slowest the score may be for 99 of every "
@@ -563,7 +549,7 @@ class ArchitectureExplorer(Explorer):
         n = len(options)
         # Row i: its status line at y = i - 0.2, its bar below it, centred at y = i + 0.17.
         y = np.arange(n) + 0.17
-        _style_axes(latency, "", "p99 latency (ms, log scale)", "")
+        style_axes(latency, "", "p99 latency (ms, log scale)", "", axis_below=False)
         latency.grid(False, axis="y")
         latency.set_xscale("log")
         self.latency_bars = [self.animate(bar) for bar in latency.barh(
@@ -574,18 +560,18 @@ class ArchitectureExplorer(Explorer):
         self.budget_line = self.animate(latency.axvline(80, color=COLORS["cost"],
                                                         linestyle="--", linewidth=1.4))
         self.latency_labels = [self.animate(latency.text(
-            0.01, i - 0.2, "", va="center", ha="left", fontsize=_LABEL_SIZE - 1,
+            0.01, i - 0.2, "", va="center", ha="left", fontsize=LABEL_SIZE - 1,
             transform=latency.get_yaxis_transform(),
-            bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1.0}))
+            bbox=_STATUS_BOX))
             for i in range(n)]
-        self.latency_title = self.animate(_dynamic_title(latency))
+        self.latency_title = self.animate(dynamic_title(latency, _TITLE_Y))
         latency.set_yticks(y, options)
         latency.set_ylim(n - 0.3, -0.55)
         latency.set_xlim(1, 5_000)
-        latency.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        latency.xaxis.set_major_formatter(FuncFormatter(count_tick))
         latency.xaxis.set_minor_locator(NullLocator())   # a hundred minor ticks cost 100 ms
 
-        _style_axes(data, "", "labelled rows (log scale)", "")
+        style_axes(data, "", "labelled rows (log scale)", "", axis_below=False)
         data.grid(False, axis="y")
         data.set_xscale("log")
         data.tick_params(axis="y", left=False)
@@ -595,11 +581,10 @@ class ArchitectureExplorer(Explorer):
                                    edgecolor=COLORS["marker"], linewidth=0.6)
         self.available_line = data.axvline(40_000, color=COLORS["cost"], linestyle="--",
                                            linewidth=1.4)
-        self.data_labels = [data.text(100, yy, "", va="center", fontsize=_LABEL_SIZE - 1,
-                                      bbox={"facecolor": "white", "alpha": 0.8,
-                                            "edgecolor": "none", "pad": 1.0})
+        self.data_labels = [data.text(100, yy, "", va="center", fontsize=LABEL_SIZE - 1,
+                                      bbox=_STATUS_BOX)
                             for yy in y]
-        self.data_title = _dynamic_title(data)
+        self.data_title = dynamic_title(data, _TITLE_Y)
         data.set_xlim(100, 5e6)
         data.xaxis.set_major_formatter(FuncFormatter(_short_count))
         data.xaxis.set_minor_locator(NullLocator())

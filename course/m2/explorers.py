@@ -12,7 +12,6 @@ Keyword arguments set the starting value of a control (any of the names in ``con
 
 from __future__ import annotations
 
-import inspect
 import math
 
 import ipywidgets as widgets
@@ -24,37 +23,19 @@ from course.m2 import labels as labels_model
 from course.m2 import leakage as leakage_model
 from course.m2 import sampling as sampling_model
 from course.style import COLORS, LINESTYLES, OKABE_ITO
-from course.widgets import _CONTROL_LAYOUT, _DESCRIPTION_STYLE, Explorer, float_slider, int_slider
-
-_TITLE_SIZE = 10
-_LABEL_SIZE = 9
-_LEGEND_SIZE = 8
-
-
-def _defaults(function) -> dict:
-    """Keyword defaults of a model's ``compute``, so views start where the model does."""
-    return {name: p.default for name, p in inspect.signature(function).parameters.items()
-            if p.default is not inspect.Parameter.empty}
-
-
-def _style_axes(ax, title: str, xlabel: str, ylabel: str) -> None:
-    ax.set_title(title, fontsize=_TITLE_SIZE, loc="left")
-    ax.set_xlabel(xlabel, fontsize=_LABEL_SIZE)
-    ax.set_ylabel(ylabel, fontsize=_LABEL_SIZE)
-    ax.tick_params(labelsize=_LABEL_SIZE - 1)
-    ax.grid(True, color=COLORS["reference"], alpha=0.25, linewidth=0.6)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-
-
-def _selection_slider(description: str, tooltip: str, options, value) -> widgets.SelectionSlider:
-    """A keyboard-operable slider over labelled choices, updating on release."""
-    return widgets.SelectionSlider(
-        description=description, tooltip=tooltip, options=options, value=value,
-        continuous_update=False, style=dict(_DESCRIPTION_STYLE),
-        layout=widgets.Layout(**_CONTROL_LAYOUT))
-
+from course.widgets import (
+    DESCRIPTION_STYLE,
+    LABEL_BOX,
+    LABEL_SIZE,
+    LEGEND_SIZE,
+    Explorer,
+    compute_defaults,
+    dynamic_title,
+    float_slider,
+    int_slider,
+    selection_slider,
+    style_axes,
+)
 
 # --- leakage ---------------------------------------------------------------------------------
 
@@ -69,7 +50,7 @@ class LeakageExplorer(Explorer):
     def __init__(self, **initial):
         options = [(leakage_model.horizon_label(h), h) for h in leakage_model.HORIZONS]
         controls = {
-            "horizon_days": _selection_slider(
+            "horizon_days": selection_slider(
                 "Leak horizon",
                 "How far past each payment the customer-fraud-rate feature may look "
                 "(point in time = only earlier payments; whole table = the plain groupby).",
@@ -91,7 +72,7 @@ class LeakageExplorer(Explorer):
         figure.subplots_adjust(left=0.065, right=0.985, bottom=0.2, top=0.9, wspace=0.2)
         positions = np.arange(len(leakage_model.HORIZONS))
         self._position = dict(zip(leakage_model.HORIZONS, positions, strict=True))
-        _style_axes(scores, "ROC-AUC: offline holdout vs production",
+        style_axes(scores, "ROC-AUC: offline holdout vs production",
                     "leak horizon (days the feature looks past each payment)", "ROC-AUC")
         self.offline_line = scores.plot(positions, np.zeros(positions.size),
                                         color=COLORS["train"], linestyle=LINESTYLES["train"],
@@ -111,9 +92,9 @@ class LeakageExplorer(Explorer):
         scores.set_xticks(positions, [_horizon_tick(h) for h in leakage_model.HORIZONS])
         scores.set_xlim(-0.4, positions[-1] + 0.4)
         scores.set_ylim(0.6, 1.0)
-        scores.legend(loc="lower left", fontsize=_LEGEND_SIZE, frameon=False)
+        scores.legend(loc="lower left", fontsize=LEGEND_SIZE, frameon=False)
 
-        _style_axes(timeline, "", "", "customer fraud-rate feature")
+        style_axes(timeline, "", "", "customer fraud-rate feature")
         timeline.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         self.pit_line = timeline.plot([], [], color=COLORS["reference"], linewidth=1.6,
                                       drawstyle="steps-post",
@@ -126,13 +107,11 @@ class LeakageExplorer(Explorer):
         self.fraud_points = self.animate(timeline.plot(
             [], [], "X", color=COLORS["cost"], markersize=9,
             label="feature at this horizon: fraud payment")[0])
-        self.timeline_title = self.animate(timeline.text(
-            0, 1.025, "", transform=timeline.transAxes, fontsize=_TITLE_SIZE, ha="left",
-            va="baseline"))
+        self.timeline_title = self.animate(dynamic_title(timeline, 1.025))
         locator = mdates.MonthLocator(bymonth=(1, 3, 5, 7, 9, 11))
         timeline.xaxis.set_major_locator(locator)
         timeline.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-        timeline.legend(loc="upper right", fontsize=_LEGEND_SIZE, frameon=False)
+        timeline.legend(loc="upper right", fontsize=LEGEND_SIZE, frameon=False)
         self.scores_axes, self.timeline_axes = scores, timeline
         self._static = None
 
@@ -185,7 +164,8 @@ class LabelsExplorer(Explorer):
                 "Guideline divergence",
                 "How far the south vendor's labelling guideline is from the reference: "
                 "0 = the same, 1 = very different (sarcasm called toxic, mild insults passed).",
-                min=0, max=1, step=0.1, value=_defaults(labels_model.murmur_audit)["divergence"],
+                min=0, max=1, step=0.1,
+                value=compute_defaults(labels_model.murmur_audit)["divergence"],
                 readout_format=".1f"),
         }
         super().__init__(
@@ -203,7 +183,7 @@ class LabelsExplorer(Explorer):
         regions = labels_model.REGIONS
         x = np.arange(len(regions))
         width = 0.38
-        _style_axes(agreement, "Agreement with the audit, per region", "",
+        style_axes(agreement, "Agreement with the audit, per region", "",
                     "kappa, or share labelled alike")
         self.kappa_bars = agreement.bar(x - width / 2, np.zeros(x.size), width,
                                         color=OKABE_ITO["blue"], hatch="//", edgecolor="white",
@@ -213,12 +193,12 @@ class LabelsExplorer(Explorer):
         agreement.set_xticks(x, regions)
         agreement.set_ylim(0, 1.22)
         agreement.set_yticks(np.linspace(0, 1, 6))
-        agreement.legend(loc="upper left", fontsize=_LEGEND_SIZE, frameon=False, ncols=2)
+        agreement.legend(loc="upper left", fontsize=LEGEND_SIZE, frameon=False, ncols=2)
         self.agreement_labels = [agreement.text(0, 0, "", ha="center", va="bottom",
-                                                fontsize=_LABEL_SIZE - 1)
+                                                fontsize=LABEL_SIZE - 1)
                                  for _ in range(2 * x.size)]
 
-        _style_axes(rates, "Share of comments labelled toxic", "", "share of comments")
+        style_axes(rates, "Share of comments labelled toxic", "", "share of comments")
         rates.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         third = 0.27
         self.vendor_bars = rates.bar(x - third, np.zeros(x.size), third,
@@ -231,9 +211,9 @@ class LabelsExplorer(Explorer):
                                     label="model trained on pooled vendor labels")
         rates.set_xticks(x, regions)
         rates.set_ylim(0, 0.3)
-        rates.legend(loc="upper left", fontsize=_LEGEND_SIZE, frameon=False)
+        rates.legend(loc="upper left", fontsize=LEGEND_SIZE, frameon=False)
         self.rate_labels = [rates.text(0, 0, "", ha="center", va="bottom",
-                                       fontsize=_LABEL_SIZE - 1) for _ in range(3 * x.size)]
+                                       fontsize=LABEL_SIZE - 1) for _ in range(3 * x.size)]
         for artist in [*self.kappa_bars, *self.agree_bars, *self.vendor_bars, *self.audit_bars,
                        *self.model_bars, *self.agreement_labels, *self.rate_labels]:
             self.animate(artist)
@@ -274,7 +254,7 @@ class SamplingExplorer(Explorer):
     """Wayfarer: what each sampling design says about the model's error rate."""
 
     def __init__(self, **initial):
-        start = _defaults(sampling_model.compute)
+        start = compute_defaults(sampling_model.compute)
         controls = {
             "budget": int_slider(
                 "Users checked (budget)",
@@ -283,7 +263,7 @@ class SamplingExplorer(Explorer):
             "design": widgets.ToggleButtons(
                 description="Highlight", options=list(sampling_model.DESIGNS),
                 tooltip="Which design's single sample to ring on the chart and read first.",
-                value=start["design"], style=dict(_DESCRIPTION_STYLE),
+                value=start["design"], style=dict(DESCRIPTION_STYLE),
                 tooltips=["desktop users in the US only", "simple random sample of all users",
                           "random within each platform, in production's proportions"]),
         }
@@ -301,7 +281,7 @@ class SamplingExplorer(Explorer):
         figure.subplots_adjust(left=0.075, right=0.985, bottom=0.16, top=0.9, wspace=0.35)
         designs = sampling_model.DESIGNS
         x = np.arange(len(designs))
-        _style_axes(estimates, "Estimated error rate: one sample and 90% range",
+        style_axes(estimates, "Estimated error rate: one sample and 90% range",
                     "sampling design", "model error rate")
         estimates.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         self.production_line = estimates.axhline(0, color=COLORS["marker"], linestyle="--",
@@ -317,8 +297,8 @@ class SamplingExplorer(Explorer):
                                                      markeredgecolor=COLORS["highlight"],
                                                      label="highlighted design")[0])
         self.range_labels = [self.animate(estimates.text(
-            i + 0.12, 0, "", fontsize=_LABEL_SIZE - 1, va="center",
-            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1, "alpha": 0.85}))
+            i + 0.12, 0, "", fontsize=LABEL_SIZE - 1, va="center",
+            bbox=LABEL_BOX))
             for i in x]
         estimates.set_xticks(x, designs)
         estimates.set_xlim(-0.5, x[-1] + 0.7)
@@ -329,9 +309,9 @@ class SamplingExplorer(Explorer):
                       for r in (sampling_model.compute(b) for b in
                                 range(budget.min, budget.max + 1, budget.step)))
         estimates.set_ylim(0, highest * 1.45)
-        estimates.legend(loc="upper left", fontsize=_LEGEND_SIZE, frameon=False)
+        estimates.legend(loc="upper left", fontsize=LEGEND_SIZE, frameon=False)
 
-        _style_axes(mix, "Who is in the sample: share of users per platform", "share of users",
+        style_axes(mix, "Who is in the sample: share of users per platform", "share of users",
                     "")
         mix.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         rows = ["production", *designs]
@@ -343,12 +323,12 @@ class SamplingExplorer(Explorer):
             self.mix_bars[platform] = [self.animate(bar) for bar in bars]
         self.mix_labels = {platform: [self.animate(mix.text(0, yy, "", ha="center",
                                                             va="center",
-                                                            fontsize=_LABEL_SIZE - 1))
+                                                            fontsize=LABEL_SIZE - 1))
                                       for yy in y] for platform in _PLATFORM_STYLE}
         mix.set_yticks(y, rows)
         mix.set_xlim(0, 1)
         mix.set_ylim(-0.5, len(rows) + 0.2)      # headroom for the legend
-        mix.legend(loc="upper center", ncols=3, fontsize=_LEGEND_SIZE, frameon=False)
+        mix.legend(loc="upper center", ncols=3, fontsize=LEGEND_SIZE, frameon=False)
         mix.grid(False, axis="y")
 
     def draw(self, result):

@@ -12,7 +12,7 @@ Keyword arguments set the starting value of a control (any of the names in ``con
 
 from __future__ import annotations
 
-import inspect
+from functools import partial
 
 import ipywidgets as widgets
 import numpy as np
@@ -23,69 +23,27 @@ from course.m3 import cascade as cascade_model
 from course.m3 import latency as latency_model
 from course.style import COLORS, OKABE_ITO, money
 from course.widgets import (
-    _CONTROL_LAYOUT,
-    _DESCRIPTION_STYLE,
+    CONTROL_LAYOUT,
+    DESCRIPTION_STYLE,
+    LABEL_BOX,
+    LABEL_SIZE,
+    LEGEND_SIZE,
     Explorer,
+    checkbox,
+    compute_defaults,
+    count_tick,
+    dynamic_title,
     float_slider,
+    front_legend,
     int_slider,
+    short_money,
+    style_axes,
 )
 
-_TITLE_SIZE = 10
-_LABEL_SIZE = 9
-_LEGEND_SIZE = 8
-
-
-def _defaults(function) -> dict:
-    """Keyword defaults of a model's ``compute``, so views start where the model does."""
-    return {name: p.default for name, p in inspect.signature(function).parameters.items()
-            if p.default is not inspect.Parameter.empty}
-
-
-def _style_axes(ax, title: str, xlabel: str, ylabel: str) -> None:
-    ax.set_title(title, fontsize=_TITLE_SIZE, loc="left")
-    ax.set_xlabel(xlabel, fontsize=_LABEL_SIZE)
-    ax.set_ylabel(ylabel, fontsize=_LABEL_SIZE)
-    ax.tick_params(labelsize=_LABEL_SIZE - 1)
-    ax.grid(True, color=COLORS["reference"], alpha=0.25, linewidth=0.6)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-
-
-def _dynamic_title(ax):
-    """A text artist in the title's place, for titles that change on every update."""
-    return ax.text(0, 1.025, "", transform=ax.transAxes, fontsize=_TITLE_SIZE, ha="left",
-                   va="baseline")
-
-
-def _checkbox(description: str, tooltip: str, value: bool) -> widgets.Checkbox:
-    return widgets.Checkbox(value=bool(value), description=description, tooltip=tooltip,
-                            indent=True, style=dict(_DESCRIPTION_STYLE),
-                            layout=widgets.Layout(**_CONTROL_LAYOUT))
-
-
-def _short_money(amount: float, _position=None) -> str:
-    """Axis-tick dollars: $0.05, $2, $12k."""
-    if abs(amount) >= 1e3:
-        return f"${amount / 1e3:,.0f}k"
-    if abs(amount) >= 1 or amount == 0:
-        return f"${amount:,.0f}"
-    return f"${amount:.2f}"
-
-
-def _ms_tick(value: float, _position=None) -> str:
-    return f"{value:,.0f}"
-
-
-_LABEL_BOX = {"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 1.0}
-
-
-def _front_legend(explorer: Explorer, ax, **options):
-    """A legend on a white box, redrawn on top of the moving lines on every update (so a
-    line crossing it never runs through its text). Register it after those lines."""
-    legend = ax.legend(fontsize=_LEGEND_SIZE - 1, frameon=True, facecolor="white",
-                       edgecolor="none", framealpha=0.9, **options)
-    return explorer.animate(legend)
+#: These explorers' titles sit a little lower than ``dynamic_title``'s default (axes fractions).
+_TITLE_Y = 1.025
+#: Axis-tick dollars for small and large amounts: $0.05, $2, $12k (never $1.2M).
+_money_tick = partial(short_money, millions=False, cents=True)
 
 
 # --- latency, cost and quality ---------------------------------------------------------------
@@ -103,15 +61,15 @@ class LatencyExplorer(Explorer):
     """Quillio: the latency distribution, cost and quality of one serving configuration."""
 
     def __init__(self, **initial):
-        start = _defaults(latency_model.compute)
+        start = compute_defaults(latency_model.compute)
         sizes = latency_model.MODELS
         controls = {
             "model_size": widgets.ToggleButtons(
                 description="Model", options=list(sizes), value=start["model_size"],
                 tooltip="Which model answers messages the cache cannot.",
                 tooltips=[sizes[name].label for name in sizes],
-                style=dict(_DESCRIPTION_STYLE), layout=widgets.Layout(**_CONTROL_LAYOUT)),
-            "quantized": _checkbox(
+                style=dict(DESCRIPTION_STYLE), layout=widgets.Layout(**CONTROL_LAYOUT)),
+            "quantized": checkbox(
                 "Quantized (int8 weights)", "Serve 8-bit integer weights: faster and cheaper, "
                 "a little lower answer quality.", start["quantized"]),
             "cache_hit_rate": float_slider(
@@ -123,7 +81,7 @@ class LatencyExplorer(Explorer):
                 "Batch size", "Requests the server groups into one forward pass: cheaper per "
                 "request, but each request waits for its batch.",
                 min=1, max=latency_model.BATCH_SIZE_MAX, step=1, value=start["batch_size"]),
-            "safety_filter": _checkbox(
+            "safety_filter": checkbox(
                 "Safety filter (about 300 ms)", "Check every model answer with a "
                 "post-generation safety filter before sending it.", start["safety_filter"]),
         }
@@ -144,7 +102,7 @@ class LatencyExplorer(Explorer):
         figure.subplots_adjust(left=0.07, right=0.985, bottom=0.16, top=0.9, wspace=0.22)
         edges = latency_model.HIST_EDGES_MS
         empty = np.zeros(edges.size - 1)
-        _style_axes(hist, "", "response time (ms, log scale)", "share of messages")
+        style_axes(hist, "", "response time (ms, log scale)", "share of messages")
         hist.set_xscale("log")
         self.model_hist = self.animate(hist.stairs(
             empty, edges, fill=True, color=COLORS["train"], alpha=0.55,
@@ -161,18 +119,18 @@ class LatencyExplorer(Explorer):
             for _, style, _ in _PERCENTILES]
         self.percentile_labels = [self.animate(hist.text(
             100, height, name, transform=hist.get_xaxis_transform(), ha="left",
-            va="center", fontsize=_LABEL_SIZE - 1, bbox=_LABEL_BOX))
+            va="center", fontsize=LABEL_SIZE - 1, bbox=LABEL_BOX))
             for name, _, height in _PERCENTILES]
-        self.hist_title = self.animate(_dynamic_title(hist))
+        self.hist_title = self.animate(dynamic_title(hist, _TITLE_Y))
         hist.set_xlim(edges[0], edges[-1])
-        hist.xaxis.set_major_formatter(FuncFormatter(_ms_tick))
+        hist.xaxis.set_major_formatter(FuncFormatter(count_tick))
         hist.xaxis.set_minor_locator(NullLocator())
         hist.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         hist.set_ylim(0, self._hist_top())
-        _front_legend(self, hist, loc="upper left")
+        front_legend(self, hist, loc="upper left")
 
         table = latency_model.table()
-        _style_axes(tradeoff, f"Cost and quality of the {len(table)} table configurations",
+        style_axes(tradeoff, f"Cost and quality of the {len(table)} table configurations",
                     "cost per 1,000 messages ($, log scale)", "answer quality (0-100)")
         tradeoff.set_xscale("log")
         meets = table["meets_sla"].to_numpy()
@@ -186,15 +144,15 @@ class LatencyExplorer(Explorer):
             [], [], "o", markersize=13, markerfacecolor="none", markeredgewidth=2.2,
             markeredgecolor=COLORS["highlight"], label="current configuration")[0])
         self.current_label = self.animate(tradeoff.text(
-            0, 0, "", fontsize=_LABEL_SIZE - 1, ha="left", va="top", bbox=_LABEL_BOX))
+            0, 0, "", fontsize=LABEL_SIZE - 1, ha="left", va="top", bbox=LABEL_BOX))
         for name, spec in latency_model.MODELS.items():
-            tradeoff.text(0.024, spec.quality + 0.6, name, fontsize=_LABEL_SIZE - 1,
+            tradeoff.text(0.024, spec.quality + 0.6, name, fontsize=LABEL_SIZE - 1,
                           va="bottom", color=COLORS["marker"])
         tradeoff.set_xlim(0.02, 12)
         tradeoff.set_ylim(70, 97)
-        tradeoff.xaxis.set_major_formatter(FuncFormatter(_short_money))
+        tradeoff.xaxis.set_major_formatter(FuncFormatter(_money_tick))
         tradeoff.xaxis.set_minor_locator(NullLocator())
-        tradeoff.legend(loc="lower right", fontsize=_LEGEND_SIZE, frameon=False)
+        tradeoff.legend(loc="lower right", fontsize=LEGEND_SIZE, frameon=False)
         self.tradeoff_axes = tradeoff
 
     def _hist_top(self) -> float:
@@ -235,7 +193,7 @@ class CascadeExplorer(Explorer):
     """Quillio: one confidence threshold sets the cascade's cost, quality and p99 together."""
 
     def __init__(self, **initial):
-        start = _defaults(cascade_model.compute)
+        start = compute_defaults(cascade_model.compute)
         controls = {
             "threshold": float_slider(
                 "Confidence threshold", "Escalate a message to the large model when the small "
@@ -269,7 +227,7 @@ class CascadeExplorer(Explorer):
         self.curves, self.points, self.titles = [], [], []
         self.current_lines, self.best_lines, self.large_lines = [], [], []
         for ax, curve, color, level in zip(self.axes, curves, colors, large, strict=True):
-            _style_axes(ax, "", "confidence threshold", "")
+            style_axes(ax, "", "confidence threshold", "")
             self.large_lines.append(ax.axhline(level, color=COLORS["reference"],
                                                linestyle="--", linewidth=1.2,
                                                label="every message to the large model"))
@@ -282,27 +240,27 @@ class CascadeExplorer(Explorer):
             self.points.append(self.animate(ax.plot([], [], "o", color=color,
                                                     markeredgecolor=COLORS["marker"],
                                                     markersize=7)[0]))
-            self.titles.append(self.animate(_dynamic_title(ax)))
+            self.titles.append(self.animate(dynamic_title(ax, _TITLE_Y)))
             ax.set_xlim(0, 1)
         cost.set_ylim(0, 14_500)
-        cost.yaxis.set_major_formatter(FuncFormatter(_short_money))
-        cost.set_ylabel("dollars a month", fontsize=_LABEL_SIZE)
+        cost.yaxis.set_major_formatter(FuncFormatter(_money_tick))
+        cost.set_ylabel("dollars a month", fontsize=LABEL_SIZE)
         self.budget_line = self.animate(cost.axhline(
             0, color=COLORS["cost"], linestyle="--", linewidth=1.3, label="budget"))
         quality.set_ylim(0.7, 0.95)
         quality.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        quality.set_ylabel("share answered well", fontsize=_LABEL_SIZE)
+        quality.set_ylabel("share answered well", fontsize=LABEL_SIZE)
         latency.set_ylim(0, 2_600)
-        latency.yaxis.set_major_formatter(FuncFormatter(_ms_tick))
-        latency.set_ylabel("p99 latency (ms)", fontsize=_LABEL_SIZE)
+        latency.yaxis.set_major_formatter(FuncFormatter(count_tick))
+        latency.set_ylabel("p99 latency (ms)", fontsize=LABEL_SIZE)
         self.sla_line = latency.axhline(latency_model.SLA_P99_MS, color=COLORS["cost"],
                                         linestyle="--", linewidth=1.3,
                                         label=f"SLA: p99 {latency_model.SLA_P99_MS:,} ms")
-        _front_legend(self, cost, handles=[self.budget_line, self.large_lines[0]],
+        front_legend(self, cost, handles=[self.budget_line, self.large_lines[0]],
                       loc="upper left")
-        _front_legend(self, quality, handles=[self.current_lines[1], self.best_lines[1]],
+        front_legend(self, quality, handles=[self.current_lines[1], self.best_lines[1]],
                       loc="lower right")
-        _front_legend(self, latency, handles=[self.sla_line], loc="lower right")
+        front_legend(self, latency, handles=[self.sla_line], loc="lower right")
 
     def draw(self, result):
         # The curves depend on the seed and the volume only; they are refreshed in case a
@@ -335,7 +293,7 @@ class CacheExplorer(Explorer):
     """Quillio: an embedding cache's TTL against the embedding model's retraining cadence."""
 
     def __init__(self, **initial):
-        start = _defaults(cache_model.compute)
+        start = compute_defaults(cache_model.compute)
         grid = cache_model.TTL_GRID
         controls = {
             "ttl_days": int_slider(
@@ -361,7 +319,7 @@ class CacheExplorer(Explorer):
                                                 gridspec_kw={"width_ratios": [1.5, 1, 1]})
         figure.subplots_adjust(left=0.03, right=0.985, bottom=0.16, top=0.86, wspace=0.32)
         days = cache_model.TIMELINE_DAYS
-        _style_axes(timeline, "", "day", "")
+        style_axes(timeline, "", "day", "")
         timeline.grid(False, axis="y")
         timeline.set_yticks([])
         timeline.spines["left"].set_visible(False)
@@ -373,19 +331,19 @@ class CacheExplorer(Explorer):
         self.recompute_marks = self.animate(timeline.plot(
             [], [], "v", color=COLORS["train"], markersize=7, linestyle="none",
             label="cache recompute")[0])
-        self.timeline_title = self.animate(_dynamic_title(timeline))
+        self.timeline_title = self.animate(dynamic_title(timeline, _TITLE_Y))
         timeline.set_xlim(0, days)
         timeline.set_ylim(0, 1.35)
         timeline.set_xticks(np.arange(0, days + 1, 7))
-        timeline.legend(loc="upper left", ncols=3, fontsize=_LEGEND_SIZE - 1, frameon=False)
+        timeline.legend(loc="upper left", ncols=3, fontsize=LEGEND_SIZE - 1, frameon=False)
 
         grid = cache_model.TTL_GRID
-        _style_axes(cost, "", "TTL (days)", "")
+        style_axes(cost, "", "TTL (days)", "")
         self.cost_curve = cost.plot(grid, np.zeros(grid.size), color=COLORS["cost"],
                                     linewidth=1.8)[0]
         cost.set_ylim(0, 6_500)
-        cost.yaxis.set_major_formatter(FuncFormatter(_short_money))
-        _style_axes(stale, "", "TTL (days)", "")
+        cost.yaxis.set_major_formatter(FuncFormatter(_money_tick))
+        style_axes(stale, "", "TTL (days)", "")
         self.stale_curve = self.animate(stale.plot(grid, np.zeros(grid.size), marker=".",
                                                    markersize=3, color=COLORS["cost"],
                                                    linewidth=1.2)[0])
@@ -399,10 +357,10 @@ class CacheExplorer(Explorer):
                 7, color=OKABE_ITO["green"], linestyle=":", linewidth=1.8)))
             self.points.append(self.animate(ax.plot([], [], "o", color=COLORS["marker"],
                                                     markersize=7)[0]))
-            self.titles.append(self.animate(_dynamic_title(ax)))
+            self.titles.append(self.animate(dynamic_title(ax, _TITLE_Y)))
         self.cadence_lines[0].set_label("retrain cadence")
         self.points[0].set_label("current TTL")
-        _front_legend(self, cost, handles=[self.points[0], self.cadence_lines[0]],
+        front_legend(self, cost, handles=[self.points[0], self.cadence_lines[0]],
                       loc="upper right")
 
     def draw(self, result):

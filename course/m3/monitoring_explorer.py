@@ -9,44 +9,28 @@ cell with it::
 
 from __future__ import annotations
 
-import inspect
-
 import numpy as np
 
 from course.m3 import monitoring as monitoring_model
 from course.style import COLORS, OKABE_ITO
-from course.widgets import Explorer, float_slider, int_slider, log_slider
+from course.widgets import (
+    LABEL_BOX,
+    LABEL_SIZE,
+    LEGEND_SIZE,
+    Explorer,
+    compute_defaults,
+    dynamic_title,
+    float_slider,
+    int_slider,
+    log_slider,
+    style_axes,
+)
 
-_TITLE_SIZE = 10
-_LABEL_SIZE = 9
-_LEGEND_SIZE = 8
 #: The statistics panel's right edge, in multiples of a threshold; longer bars are cut here.
 _STAT_MAX = 4.0
 _STAT_ROWS = ("inputs: PSI", "KS", "Wasserstein", "JS", "scores: PSI")
 _NO_DRIFT_COLOR = OKABE_ITO["sky_blue"]
 _DRIFT_COLOR = OKABE_ITO["vermillion"]
-
-
-def _defaults(function) -> dict:
-    """Keyword defaults of the model's ``compute``, so the view starts where the model does."""
-    return {name: p.default for name, p in inspect.signature(function).parameters.items()
-            if p.default is not inspect.Parameter.empty}
-
-
-def _style_axes(ax, xlabel: str, ylabel: str) -> None:
-    ax.set_xlabel(xlabel, fontsize=_LABEL_SIZE)
-    ax.set_ylabel(ylabel, fontsize=_LABEL_SIZE)
-    ax.tick_params(labelsize=_LABEL_SIZE - 1)
-    ax.grid(True, color=COLORS["reference"], alpha=0.25, linewidth=0.6)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-
-
-def _dynamic_title(ax):
-    """A text artist in the title's place, for titles that change on every update."""
-    return ax.text(0, 1.03, "", transform=ax.transAxes, fontsize=_TITLE_SIZE, ha="left",
-                   va="baseline")
 
 
 def statistic_ratios(result) -> list[tuple[float, bool, str]]:
@@ -70,7 +54,7 @@ class MonitoringExplorer(Explorer):
     """Ledgerly: data drift, prediction drift and performance that waits for labels."""
 
     def __init__(self, **initial):
-        start = _defaults(monitoring_model.compute)
+        start = compute_defaults(monitoring_model.compute)
         controls = {
             "shift": float_slider(
                 "Amounts shift (sd)", "Data drift: how far the mean payment amount moved in "
@@ -118,7 +102,7 @@ class MonitoringExplorer(Explorer):
 
         # Left: the monitored input.
         edges = m.CHART_EDGES
-        _style_axes(amounts, "payment amount (training sd)", "density")
+        style_axes(amounts, None, "payment amount (training sd)", "density")
         self.reference_hist = amounts.stairs(np.zeros(edges.size - 1), edges, fill=True,
                                              color=train_color, alpha=0.35, label="training")
         self.production_hist = self.animate(amounts.stairs(
@@ -127,13 +111,13 @@ class MonitoringExplorer(Explorer):
         self.reference_mean = amounts.axvline(0, color=train_color, linewidth=1.2)
         self.production_mean = self.animate(amounts.axvline(
             0, color=prod_color, linestyle="--", linewidth=1.2))
-        self.amounts_title = self.animate(_dynamic_title(amounts))
+        self.amounts_title = self.animate(dynamic_title(amounts))
         amounts.set_xlim(edges[0], edges[-1])
         amounts.set_ylim(0, 0.9)
-        amounts.legend(loc="upper right", fontsize=_LEGEND_SIZE, frameon=False)
+        amounts.legend(loc="upper right", fontsize=LEGEND_SIZE, frameon=False)
 
         # Middle: the statistics against their thresholds.
-        _style_axes(stats, "multiple of the drift threshold (red = drift)", "")
+        style_axes(stats, None, "multiple of the drift threshold (red = drift)", "")
         stats.grid(False, axis="y")
         y = np.arange(len(_STAT_ROWS))
         stats.set_yticks(y, _STAT_ROWS)
@@ -153,18 +137,18 @@ class MonitoringExplorer(Explorer):
         for row in (0, 4):
             self.animate(stats.plot([major, major], [row - 0.36, row + 0.36],
                                     color=COLORS["marker"], linestyle=":", linewidth=1.4)[0])
-        stats.text(major + 0.06, -0.36, "PSI major", fontsize=_LABEL_SIZE - 2, ha="left",
+        stats.text(major + 0.06, -0.36, "PSI major", fontsize=LABEL_SIZE - 2, ha="left",
                    va="bottom", color=COLORS["marker"])
         self.stat_labels = [self.animate(stats.text(
-            0, row, "", va="center", fontsize=_LABEL_SIZE - 1,
-            bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 0.8}))
+            0, row, "", va="center", fontsize=LABEL_SIZE - 1,
+            bbox=dict(LABEL_BOX, pad=0.8)))
             for row in y]
         # Changes only when the verdict does: part of the background (see background_key).
-        self.stats_title = _dynamic_title(stats)
+        self.stats_title = dynamic_title(stats)
 
         # Right: performance, which needs labels.
-        _style_axes(performance, f"production day ({m.PRODUCTION_DAYS} = today)",
-                    "share of fraud blocked")
+        style_axes(performance, None, f"production day ({m.PRODUCTION_DAYS} = today)",
+                   "share of fraud blocked")
         days = m.PRODUCTION_DAYS
         self.reference_recall = performance.axhline(0, color=train_color, linestyle="--",
                                                     linewidth=1.4, label="training")
@@ -172,19 +156,19 @@ class MonitoringExplorer(Explorer):
         self.unmeasured = performance.axvspan(days, days, color=COLORS["reference"],
                                               alpha=0.3, linewidth=0)
         self.unmeasured_label = performance.text(
-            days, 0.5, "", ha="center", va="center", fontsize=_LABEL_SIZE - 1,
+            days, 0.5, "", ha="center", va="center", fontsize=LABEL_SIZE - 1,
             color="#333333")
         starts = np.arange(days // m.BLOCK_DAYS) * m.BLOCK_DAYS
         self.block_bars = [self.animate(bar) for bar in performance.bar(
             starts, np.zeros(starts.size), width=m.BLOCK_DAYS, align="edge",
             facecolor="none", edgecolor=prod_color, hatch="///", linewidth=1.3,
             label="production")]
-        self.performance_title = self.animate(_dynamic_title(performance))
+        self.performance_title = self.animate(dynamic_title(performance))
         performance.set_xlim(0, days)
         performance.set_xticks(np.arange(0, days + 1, 10))
         performance.set_ylim(0, 1.25)
         performance.set_yticks(np.linspace(0, 1, 6))
-        performance.legend(loc="upper left", fontsize=_LEGEND_SIZE, frameon=False, ncols=2)
+        performance.legend(loc="upper left", fontsize=LEGEND_SIZE, frameon=False, ncols=2)
 
     def draw(self, result):
         self.reference_hist.set_data(result.reference_hist)

@@ -12,8 +12,6 @@ Keyword arguments set the starting value of a control (any of the names in ``con
 
 from __future__ import annotations
 
-import inspect
-
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import FuncFormatter, NullLocator, PercentFormatter
@@ -22,55 +20,21 @@ from course.m4 import abtest as abtest_model
 from course.m4 import retraining as retraining_model
 from course.style import COLORS, OKABE_ITO, count
 from course.widgets import (
-    _CONTROL_LAYOUT,
-    _DESCRIPTION_STYLE,
+    DESCRIPTION_STYLE,
+    LABEL_BOX,
+    LABEL_SIZE,
+    LEGEND_SIZE,
     Explorer,
+    checkbox,
+    compute_defaults,
+    count_tick,
+    dynamic_title,
     float_slider,
+    front_legend,
     int_slider,
     log_slider,
+    style_axes,
 )
-
-_TITLE_SIZE = 10
-_LABEL_SIZE = 9
-_LEGEND_SIZE = 8
-_LABEL_BOX = {"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 1.0}
-
-
-def _defaults(function) -> dict:
-    """Keyword defaults of a model's ``compute``, so views start where the model does."""
-    return {name: p.default for name, p in inspect.signature(function).parameters.items()
-            if p.default is not inspect.Parameter.empty}
-
-
-def _style_axes(ax, title: str, xlabel: str, ylabel: str) -> None:
-    ax.set_title(title, fontsize=_TITLE_SIZE, loc="left")
-    ax.set_xlabel(xlabel, fontsize=_LABEL_SIZE)
-    ax.set_ylabel(ylabel, fontsize=_LABEL_SIZE)
-    ax.tick_params(labelsize=_LABEL_SIZE - 1)
-    ax.grid(True, color=COLORS["reference"], alpha=0.25, linewidth=0.6)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-
-
-def _dynamic_title(ax):
-    """A text artist in the title's place, for titles that change on every update."""
-    return ax.text(0, 1.03, "", transform=ax.transAxes, fontsize=_TITLE_SIZE, ha="left",
-                   va="baseline")
-
-
-def _checkbox(description: str, tooltip: str, value: bool) -> widgets.Checkbox:
-    return widgets.Checkbox(value=bool(value), description=description, tooltip=tooltip,
-                            indent=True, style=dict(_DESCRIPTION_STYLE),
-                            layout=widgets.Layout(**_CONTROL_LAYOUT))
-
-
-def _front_legend(explorer: Explorer, ax, **options):
-    """A legend on a white box, redrawn on top of the moving artists on every update."""
-    legend = ax.legend(fontsize=_LEGEND_SIZE - 1, frameon=True, facecolor="white",
-                       edgecolor="none", framealpha=0.9, **options)
-    return explorer.animate(legend)
-
 
 # --- when to retrain -------------------------------------------------------------------------
 
@@ -90,14 +54,14 @@ class RetrainingExplorer(Explorer):
     """Pantry Dash: four retraining policies over a year with drift and a sudden shift."""
 
     def __init__(self, **initial):
-        start = _defaults(retraining_model.compute)
+        start = compute_defaults(retraining_model.compute)
         policies = retraining_model.POLICIES
         controls = {
             "policy": widgets.ToggleButtons(
                 description="Retrain", options=list(policies), value=start["policy"],
                 tooltip="When the team trains a new demand model.",
                 tooltips=[_POLICY_TIPS[name] for name in policies],
-                style=dict(_DESCRIPTION_STYLE, button_width="10.5em"),
+                style=dict(DESCRIPTION_STYLE, button_width="10.5em"),
                 layout=widgets.Layout(width="64em")),
             "schedule_weeks": int_slider(
                 "Schedule: every (weeks)", "Weeks between retrains of the scheduled policy.",
@@ -112,7 +76,7 @@ class RetrainingExplorer(Explorer):
                 "train or to measure the model.",
                 min=0, max=retraining_model.LABEL_DELAY_MAX, step=1,
                 value=start["label_delay_weeks"]),
-            "gate": _checkbox(
+            "gate": checkbox(
                 "Validation gate", "Deploy a retrained model only if it beats the current "
                 "one on held-out recent labelled data; otherwise keep the current one.",
                 start["gate"]),
@@ -140,7 +104,7 @@ class RetrainingExplorer(Explorer):
         weeks = np.arange(retraining_model.N_WEEKS)
         shift = retraining_model.SHIFT_WEEK - 0.5
 
-        _style_axes(errors, "", "", "wrong forecasts (share)")
+        style_axes(errors, "", "", "wrong forecasts (share)")
         never = retraining_model.compute("never")
         errors.plot(weeks, never.error, color=COLORS["reference"], linewidth=1.2,
                     label="never retrained")
@@ -159,14 +123,14 @@ class RetrainingExplorer(Explorer):
             [], [], "v", color=COLORS["highlight"], markersize=9, linestyle="none",
             markeredgecolor=COLORS["marker"], markeredgewidth=0.8,
             label="bad model shipped")[0])
-        self.error_title = self.animate(_dynamic_title(errors))
+        self.error_title = self.animate(dynamic_title(errors))
         errors.set_xlim(-0.5, weeks[-1] + 0.5)
         errors.set_ylim(0, _ERROR_TOP)
         errors.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         errors.tick_params(labelbottom=False)
-        _front_legend(self, errors, loc="upper left", ncols=2)
+        front_legend(self, errors, loc="upper left", ncols=2)
 
-        _style_axes(psi, "", "week", "input PSI")
+        style_axes(psi, "", "week", "input PSI")
         psi.axvline(shift, color=COLORS["marker"], linestyle="--", linewidth=1.1)
         self.psi_line = self.animate(psi.plot(weeks, np.zeros(weeks.size),
                                               color=COLORS["validation"], linewidth=1.5,
@@ -176,20 +140,20 @@ class RetrainingExplorer(Explorer):
             label="drift-trigger threshold"))
         psi.set_ylim(0, _PSI_TOP)
         psi.set_xticks(np.arange(0, 52, 4))
-        _front_legend(self, psi, loc="upper left", ncols=2)
+        front_legend(self, psi, loc="upper left", ncols=2)
 
         policies = retraining_model.POLICIES
-        _style_axes(bars, "", "wrong forecasts over the year", "")
+        style_axes(bars, "", "wrong forecasts over the year", "")
         bars.grid(False, axis="y")
         positions = np.arange(len(policies))[::-1]
         self.bars = [self.animate(patch) for patch in bars.barh(
             positions, np.zeros(len(policies)), height=0.6, color=COLORS["reference"])]
         self.bar_labels = [self.animate(bars.text(0, y, "", va="center", ha="left",
-                                                  fontsize=_LABEL_SIZE - 1))
+                                                  fontsize=LABEL_SIZE - 1))
                            for y in positions]
         bars.set_yticks(positions, [name.replace("-", "-\n") for name in policies],
-                        fontsize=_LABEL_SIZE - 1)
-        self.bars_title = self.animate(_dynamic_title(bars))
+                        fontsize=LABEL_SIZE - 1)
+        self.bars_title = self.animate(dynamic_title(bars))
         bars.set_xlim(0, 14_000)       # the most any setting reaches is about 12,100
         bars.set_xticks(np.arange(0, 14_001, 4_000))
         bars.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 1e3:.0f}k"))
@@ -230,7 +194,7 @@ class ABTestExplorer(Explorer):
     """Quillio: power, sample size and peeking for an A/B test of a sampling chatbot."""
 
     def __init__(self, **initial):
-        start = _defaults(abtest_model.compute)
+        start = compute_defaults(abtest_model.compute)
         controls = {
             "true_lift": float_slider(
                 "True lift (points)", "How many percentage points more conversations the "
@@ -259,7 +223,7 @@ class ABTestExplorer(Explorer):
                 "Looks at the results", "1 = one look at the end; more = look at equal "
                 "intervals and stop at the first p < 0.05.",
                 min=1, max=abtest_model.PEEKS_MAX, step=1, value=start["peeks"]),
-            "paired": _checkbox(
+            "paired": checkbox(
                 "Paired (same inputs)", "Both models answer the same test inputs and are "
                 "compared input by input.", start["paired"]),
         }
@@ -280,7 +244,7 @@ class ABTestExplorer(Explorer):
         power, peeking = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.5, 1]})
         figure.subplots_adjust(left=0.075, right=0.98, bottom=0.16, top=0.88, wspace=0.25)
         n_grid = abtest_model.N_GRID
-        _style_axes(power, "", "inputs per arm (log scale)", "power")
+        style_axes(power, "", "inputs per arm (log scale)", "power")
         power.set_xscale("log")
         self.target_line = self.animate(power.axhline(
             0.8, color=COLORS["reference"], linestyle="--", linewidth=1.1,
@@ -296,18 +260,18 @@ class ABTestExplorer(Explorer):
             label="needed for 80% (1 look)"))
         self.current_point = self.animate(power.plot(
             [], [], "o", color=COLORS["marker"], markersize=7, label="current size")[0])
-        self.current_label = self.animate(power.text(0, 0, "", fontsize=_LABEL_SIZE - 1,
-                                                     ha="left", va="top", bbox=_LABEL_BOX))
-        self.power_title = self.animate(_dynamic_title(power))
+        self.current_label = self.animate(power.text(0, 0, "", fontsize=LABEL_SIZE - 1,
+                                                     ha="left", va="top", bbox=LABEL_BOX))
+        self.power_title = self.animate(dynamic_title(power))
         power.set_xlim(n_grid[0], n_grid[-1])
         power.set_ylim(0, 1.02)
         power.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        power.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        power.xaxis.set_major_formatter(FuncFormatter(count_tick))
         power.xaxis.set_minor_locator(NullLocator())
-        _front_legend(self, power, loc="upper left")
+        front_legend(self, power, loc="upper left")
 
         peeks = abtest_model.PEEKS_GRID
-        _style_axes(peeking, "", "looks at the results", "false positives (no real lift)")
+        style_axes(peeking, "", "looks at the results", "false positives (no real lift)")
         peeking.axhline(0.05, color=COLORS["cost"], linestyle="--", linewidth=1.3,
                         label="5% significance level")
         self.false_positive_curve = peeking.plot(
@@ -316,12 +280,12 @@ class ABTestExplorer(Explorer):
         self.peeks_point = self.animate(peeking.plot(
             [], [], "o", markersize=12, markerfacecolor="none", markeredgewidth=2.2,
             markeredgecolor=COLORS["highlight"], label="current looks")[0])
-        self.peeking_title = self.animate(_dynamic_title(peeking))
+        self.peeking_title = self.animate(dynamic_title(peeking))
         peeking.set_xlim(0, peeks[-1] + 1)
         peeking.set_xticks([1, 5, 10, 15, 20])
         peeking.set_ylim(0, 0.3)
         peeking.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        peeking.legend(loc="lower right", fontsize=_LEGEND_SIZE, frameon=False)
+        peeking.legend(loc="lower right", fontsize=LEGEND_SIZE, frameon=False)
         self.axes = (power, peeking)
 
     def draw(self, result):

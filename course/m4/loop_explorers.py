@@ -10,22 +10,25 @@ keywords. Show one by ending a notebook cell with it::
 
 from __future__ import annotations
 
-import inspect
-
-import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from course.m4 import feedback as feedback_model
 from course.m4 import review as review_model
 from course.style import COLORS, OKABE_ITO, count
-from course.widgets import Explorer, float_slider, int_slider
-
-_TITLE_SIZE = 10
-_LABEL_SIZE = 9
-_LEGEND_SIZE = 8
-_DESCRIPTION_STYLE = {"description_width": "14em"}
-_CONTROL_LAYOUT = {"width": "32em"}
+from course.widgets import (
+    LABEL_BOX,
+    LABEL_SIZE,
+    LEGEND_SIZE,
+    Explorer,
+    checkbox,
+    compute_defaults,
+    count_tick,
+    dynamic_title,
+    float_slider,
+    int_slider,
+    style_axes,
+)
 
 #: One colour per layer, used for fraud caught and for good customers blocked alike.
 _LAYER_COLORS = {
@@ -40,43 +43,11 @@ _LAYER_HATCHES = {"overflow (released)": "///", "missed": ".."}
 _GOOD_AXIS_STEPS = (50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 50_000)
 
 
-def _defaults(function) -> dict:
-    """Keyword defaults of a model's ``compute``, so views start where the model does."""
-    return {name: p.default for name, p in inspect.signature(function).parameters.items()
-            if p.default is not inspect.Parameter.empty}
-
-
-def _dynamic_title(ax, y: float = 1.03):
-    """A text artist in the title's place, for titles that change on every update."""
-    return ax.text(0, y, "", transform=ax.transAxes, fontsize=_TITLE_SIZE, ha="left",
-                   va="baseline")
-
-
-def _style_axes(ax, xlabel: str, ylabel: str) -> None:
-    ax.set_xlabel(xlabel, fontsize=_LABEL_SIZE)
-    ax.set_ylabel(ylabel, fontsize=_LABEL_SIZE)
-    ax.tick_params(labelsize=_LABEL_SIZE - 1)
-    ax.grid(True, color=COLORS["reference"], alpha=0.25, linewidth=0.6)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-
-
-def _checkbox(description: str, tooltip: str, value: bool) -> widgets.Checkbox:
-    return widgets.Checkbox(value=bool(value), description=description, tooltip=tooltip,
-                            indent=True, style=dict(_DESCRIPTION_STYLE),
-                            layout=widgets.Layout(**_CONTROL_LAYOUT))
-
-
-def _counts(value: float, _position=None) -> str:
-    return f"{value:,.0f}"
-
-
 class ReviewExplorer(Explorer):
     """Ledgerly: rules, a model and a review queue of fixed capacity."""
 
     def __init__(self, **initial):
-        start = _defaults(review_model.compute)
+        start = compute_defaults(review_model.compute)
         controls = {
             "review_threshold": float_slider(
                 "Review from score", "Payments the rules let through whose model score is at "
@@ -92,7 +63,7 @@ class ReviewExplorer(Explorer):
                 "Reviews per day", "How many cases the review team can clear in a day; the "
                 "rest wait and are released unreviewed.",
                 min=0, max=2_000, step=50, value=start["review_capacity"]),
-            "rules_on": _checkbox(
+            "rules_on": checkbox(
                 "Rules layer on", "Rules for obvious patterns (one card in two countries "
                 "within an hour) block 30% of fraud before the model scores anything.",
                 start["rules_on"]),
@@ -125,34 +96,34 @@ class ReviewExplorer(Explorer):
         for ax, names, store, labels in (
                 (fraud_ax, list(_LAYER_COLORS), self.fraud_bars, self.fraud_labels),
                 (good_ax, ["rules", "auto-block", "review"], {}, {})):
-            _style_axes(ax, "", "")
+            style_axes(ax, None, "", "")
             ax.set_yticks([])
             ax.spines["left"].set_visible(False)
             ax.grid(False, axis="y")
-            ax.xaxis.set_major_formatter(FuncFormatter(_counts))
+            ax.xaxis.set_major_formatter(FuncFormatter(count_tick))
             for name in names:
                 store[name] = self.animate(ax.barh(
                     0, 0, height=0.6, color=_LAYER_COLORS[name], edgecolor="white",
                     hatch=_LAYER_HATCHES.get(name), linewidth=0.6, label=name)[0])
                 labels[name] = self.animate(ax.text(
-                    0, 0, "", ha="center", va="center", fontsize=_LABEL_SIZE - 1,
-                    bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none",
-                          "pad": 1.0}))
+                    0, 0, "", ha="center", va="center", fontsize=LABEL_SIZE - 1,
+                    bbox=LABEL_BOX))
             ax.set_ylim(-0.5, 0.5)
             if ax is good_ax:
                 self.good_bars, self.good_labels = store, labels
-        fraud_ax.set_xlabel("fraud cases per day", fontsize=_LABEL_SIZE)
-        good_ax.set_xlabel("good customers blocked per day", fontsize=_LABEL_SIZE)
+        fraud_ax.set_xlabel("fraud cases per day", fontsize=LABEL_SIZE)
+        good_ax.set_xlabel("good customers blocked per day", fontsize=LABEL_SIZE)
         figure.legend(list(self.fraud_bars.values()), list(self.fraud_bars), loc="lower left",
-                      bbox_to_anchor=(0.0, 0.0), ncols=5, fontsize=_LEGEND_SIZE,
+                      bbox_to_anchor=(0.0, 0.0), ncols=5, fontsize=LEGEND_SIZE,
                       frameon=False, handlelength=1.4, columnspacing=1.0)
-        self.fraud_title = self.animate(_dynamic_title(fraud_ax, 1.12))
-        self.good_title = self.animate(_dynamic_title(good_ax, 1.12))
+        self.fraud_title = self.animate(dynamic_title(fraud_ax, 1.12))
+        self.good_title = self.animate(dynamic_title(good_ax, 1.12))
 
         # Right: the queue against capacity, as a function of the review threshold.
-        _style_axes(queue_ax, "review threshold (model score)", "cases reaching review / day")
+        style_axes(queue_ax, None, "review threshold (model score)",
+                   "cases reaching review / day")
         queue_ax.set_yscale("log")
-        queue_ax.yaxis.set_major_formatter(FuncFormatter(_counts))
+        queue_ax.yaxis.set_major_formatter(FuncFormatter(count_tick))
         thresholds = review_model.THRESHOLDS
         (self.arrivals_line,) = queue_ax.plot(thresholds, np.ones(thresholds.size),
                                               color=COLORS["train"], linewidth=1.8,
@@ -165,8 +136,8 @@ class ReviewExplorer(Explorer):
         self.animate(self.arrivals_dot)
         caught_ax = queue_ax.twinx()
         self.caught_ax = caught_ax
-        caught_ax.tick_params(labelsize=_LABEL_SIZE - 1, colors=COLORS["recall"])
-        caught_ax.set_ylabel("fraud stopped / day", fontsize=_LABEL_SIZE,
+        caught_ax.tick_params(labelsize=LABEL_SIZE - 1, colors=COLORS["recall"])
+        caught_ax.set_ylabel("fraud stopped / day", fontsize=LABEL_SIZE,
                              color=COLORS["recall"])
         caught_ax.spines["top"].set_visible(False)
         (self.caught_line,) = caught_ax.plot(thresholds, np.zeros(thresholds.size),
@@ -181,8 +152,8 @@ class ReviewExplorer(Explorer):
         queue_ax.set_ylim(10, 30_000)
         handles = [self.arrivals_line, self.capacity_line, self.caught_line]
         queue_ax.legend(handles, [h.get_label() for h in handles], loc="upper right",
-                        fontsize=_LEGEND_SIZE, frameon=False)
-        self.queue_title = self.animate(_dynamic_title(queue_ax))
+                        fontsize=LEGEND_SIZE, frameon=False)
+        self.queue_title = self.animate(dynamic_title(queue_ax))
 
     def _fill(self, bars, labels, values, ax_right):
         left = 0.0
@@ -233,7 +204,7 @@ class FeedbackExplorer(Explorer):
     """Wayfarer: a recommender retrained on its own exposures, with and without exploration."""
 
     def __init__(self, **initial):
-        start = _defaults(feedback_model.compute)
+        start = compute_defaults(feedback_model.compute)
         controls = {
             "exploration": float_slider(
                 "Exploration", "Share of recommendation slots given to random destinations "
@@ -264,7 +235,7 @@ class FeedbackExplorer(Explorer):
         x = np.arange(1, rounds + 1)
         zeros = np.zeros(rounds)
 
-        _style_axes(left, "round (day)", "share")
+        style_axes(left, None, "round (day)", "share")
         left.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         (self.coverage_base,) = left.plot(x, zeros, color=COLORS["train"], linestyle="--",
                                           linewidth=1.3, label="shown so far, no exploration")
@@ -277,12 +248,12 @@ class FeedbackExplorer(Explorer):
         left.set_xlim(1, rounds)
         left.set_ylim(0, 1.32)
         left.set_yticks(np.linspace(0, 1, 6))
-        left.legend(loc="upper left", ncols=2, fontsize=_LEGEND_SIZE - 1, frameon=False,
+        left.legend(loc="upper left", ncols=2, fontsize=LEGEND_SIZE - 1, frameon=False,
                     columnspacing=1.0)
-        self.left_title = self.animate(_dynamic_title(left))
+        self.left_title = self.animate(dynamic_title(left))
 
-        _style_axes(right, "round (day)", "expected clicks per round")
-        right.yaxis.set_major_formatter(FuncFormatter(_counts))
+        style_axes(right, None, "round (day)", "expected clicks per round")
+        right.yaxis.set_major_formatter(FuncFormatter(count_tick))
         self.best_line = right.axhline(0, color=COLORS["marker"], linestyle=":",
                                        linewidth=1.4, label="best possible")
         (self.clicks_base,) = right.plot(x, zeros, color=COLORS["reference"], linestyle="--",
@@ -290,8 +261,8 @@ class FeedbackExplorer(Explorer):
         self.clicks_line = self.animate(right.plot(
             x, zeros, color=COLORS["f1"], linewidth=2.0, label="this setting")[0])
         right.set_xlim(1, rounds)
-        right.legend(loc="lower right", fontsize=_LEGEND_SIZE, frameon=False)
-        self.right_title = self.animate(_dynamic_title(right))
+        right.legend(loc="lower right", fontsize=LEGEND_SIZE, frameon=False)
+        self.right_title = self.animate(dynamic_title(right))
 
     def draw(self, result):
         r = result
