@@ -106,6 +106,17 @@ CASES = {
                 'case_c = "no meaningful drift"\nfirst_action_a = "find what changed upstream"'),
         },
     },
+    "q8": {
+        "notebook": "02_cascades_and_caching",
+        "misconceptions": {
+            "runs everything in real time": (
+                'case_a = case_b = "real time"\ncase_c = "server"\n'
+                'case_d = "log the model version with every prediction"'),
+            "keeps only the latest model": (
+                'case_a = "batch"\ncase_b = "real time"\ncase_c = "edge"\n'
+                'case_d = "keep only the latest model"'),
+        },
+    },
 }
 
 WRITTEN = {"w1_answer": "03_monitoring"}

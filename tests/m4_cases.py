@@ -79,9 +79,25 @@ CASES = {
     "q6": {
         "notebook": "03_people_incidents_rollouts",
         "misconceptions": {
-            "canaries everything": 'case_a = case_b = case_c = "canary"',
+            "canaries everything": (
+                'case_a = case_b = case_c = "canary"\n'
+                'trigger_b = "resolution rate significantly below control"'),
             "shadows what needs real users": (
-                'case_a = "shadow"\ncase_b = "shadow"\ncase_c = "staged"'),
+                'case_a = "shadow"\ncase_b = "shadow"\ncase_c = "staged"\n'
+                'trigger_b = "resolution rate significantly below control"'),
+            "rolls back on the first complaint": (
+                'case_a = "shadow"\ncase_b = "canary"\ncase_c = "staged"\n'
+                'trigger_b = "any single complaint"'),
+        },
+    },
+    "q7": {
+        "notebook": "03_people_incidents_rollouts",
+        "misconceptions": {
+            "fine-tunes facts that change weekly": (
+                'case_a = case_b = "fine tuning"\ncase_c = "online"\ncase_d = "offline"'),
+            "trusts logged clicks to judge a new ranker": (
+                'case_a = "rag"\ncase_b = "fine tuning"\ncase_c = "offline"\n'
+                'case_d = "offline"'),
         },
     },
 }

@@ -172,3 +172,14 @@ def test_q5_cache_ttl():
         named(ex.q5, "ttl_days", wrong)
     named(ex.q5, "monthly_cost", cache.cache_tradeoff(30, retrain_every_days=10)
           .monthly_recompute_cost)
+
+
+def test_q8_deployment_decisions():
+    for case, answer in {"case_a": "batch", "case_b": "real time", "case_c": "edge",
+                         "case_d": "log the model version with every prediction"}.items():
+        right(ex.q8, case, answer)
+    named(ex.q8, "case_a", "real time")
+    named(ex.q8, "case_b", "batch")
+    named(ex.q8, "case_c", "server")
+    named(ex.q8, "case_d", "keep only the latest model")
+    named(ex.q8, "case_d", "retrain on demand")

@@ -165,3 +165,16 @@ def test_q6_rollouts():
     named(ex.q6, "case_b", "shadow")
     named(ex.q6, "case_b", "staged")
     named(ex.q6, "case_c", "canary")
+    right(ex.q6, "trigger_b", "resolution rate significantly below control")
+    named(ex.q6, "trigger_b", "any single complaint")
+    named(ex.q6, "trigger_b", "the weekly business review")
+
+
+def test_q7_decision_rules():
+    for case, answer in {"case_a": "rag", "case_b": "fine tuning", "case_c": "online",
+                         "case_d": "offline"}.items():
+        right(ex.q7, case, answer)
+    named(ex.q7, "case_a", "fine-tuning")
+    named(ex.q7, "case_b", "RAG")
+    named(ex.q7, "case_c", "offline")
+    named(ex.q7, "case_d", "online")

@@ -250,7 +250,50 @@ q7 = Exercise(
              "clocks. When inputs jump, first ask what changed upstream.",
 )
 
-ALL = [q1, q2, q3, q4, q5, q6, q7]
+_WHEN = Choice({"batch": ("offline", "nightly", "scheduled"),
+                "real time": ("realtime", "online", "on request", "real-time")})
+
+q8 = Exercise(
+    key="q8",
+    title="where and when the model runs",
+    parts=[
+        Part("case_a", _WHEN, "1dbce90f7e1658bf", {
+            "b42b516a906d6e1e": "nobody is waiting on this forecast: it is read once, in the "
+                                "evening. Scoring every store in one nightly job is cheaper "
+                                "and easier to check.",
+        }),
+        Part("case_b", _WHEN, "560bc87a59bfa77c", {
+            "a1efae14eb6d7b9f": "the payment does not exist until the customer presses pay; "
+                                "the decision has to be made then, in milliseconds.",
+        }),
+        Part("case_c", Choice({"edge": ("on device", "on-device", "device"),
+                               "server": ("cloud", "backend")}), "61ca8d5222b46ae0", {
+            "1afc3caaa67042f1": "a server round trip fails exactly where connectivity is poor, "
+                                "and the audio would leave the phone.",
+        }),
+        Part("case_d", Choice({
+            "log the model version with every prediction": (
+                "log the version", "version every prediction", "log model version"),
+            "keep only the latest model": ("latest only",),
+            "retrain on demand": ("retrain",),
+        }), "a9e44673e00dee9b", {
+            "a34c7a6d4f187da6": "then the model that made the March decision is gone, and "
+                                "nobody can say why it decided as it did.",
+            "5eef7e3540d58caa": "a model retrained today answers today's question, not the "
+                                "one asked in March.",
+        }),
+    ],
+    hints=[
+        "Batch or real time: is someone (or some process) waiting for each answer the moment "
+        "the input exists?",
+        "Edge or server: what happens to the feature when the network is poor, and where may "
+        "the data go?",
+    ],
+    takeaway="Where and when a model runs is a product decision with costs: latency, "
+             "freshness, privacy, offline use, and being able to say which model decided.",
+)
+
+ALL = [q1, q2, q3, q4, q5, q6, q7, q8]
 
 
 def progress() -> str:

@@ -195,6 +195,19 @@ q6 = Exercise(
             "058f26d47eaa84e5": "the canary already passed; the question now is how to reach "
                                 "every market with checkpoints.",
         }, wrong="which rollout widens exposure step by step, with checks between steps?"),
+        Part("trigger_b", Choice({
+            "resolution rate significantly below control": (
+                "resolution rate below control", "metric below control"),
+            "any single complaint": ("first complaint", "one complaint"),
+            "the weekly business review": ("weekly review",),
+        }), "89494119ed22e1ad", {
+            "cba04b2ebf009577": "the current version gets complaints too; one complaint says "
+                                "nothing about whether the canary is worse.",
+            "fcf0346a0b58dfe0": "a week of a worse chatbot for the canary's customers, decided "
+                                "in a meeting: a trigger should be automatic and agreed in "
+                                "advance.",
+        }, wrong="a trigger compares the canary with the control on the metric that matters, "
+                 "automatically."),
     ],
     hints=[
         "Shadow: the new model runs on real traffic, its outputs are logged, not used.",
@@ -205,7 +218,45 @@ q6 = Exercise(
              "the rollback trigger before you start.",
 )
 
-ALL = [q1, q2, q3, q4, q5, q6]
+_RAG = Choice({"rag": ("retrieval", "retrieval augmented generation"),
+               "fine tuning": ("fine-tuning", "finetuning", "fine tune")})
+_EVAL = Choice({"online": ("a/b test", "ab test", "live"),
+                "offline": ("held out", "held-out", "holdout")})
+
+q7 = Exercise(
+    key="q7",
+    title="decision rules: RAG or fine-tuning, online or offline",
+    parts=[
+        Part("case_a", _RAG, "9d6f3c2f839e72aa", {
+            "1b2c232d38129f04": "facts that change weekly would need a retrain every week, and "
+                                "the model would still quote last week's policy in between. "
+                                "Retrieve the current article at answer time.",
+        }),
+        Part("case_b", _RAG, "631a44ce9b0b3129", {
+            "5eaee4fae98b3f2c": "tone and format are behaviour, not facts to look up; "
+                                "retrieval cannot teach them.",
+        }),
+        Part("case_c", _EVAL, "2b61f79354d40b44", {
+            "3db1f3e607b70969": "the logged clicks only cover what the old ranker showed; a "
+                                "new ranker's top results may never have been shown. Only "
+                                "real users can judge them.",
+        }),
+        Part("case_d", _EVAL, "0679f01f76d293c5", {
+            "c94687d26096f20f": "every night's candidate would need its own experiment. A "
+                                "held-out window of recent labelled data is the gate; online "
+                                "tests are for product changes.",
+        }),
+    ],
+    hints=[
+        "RAG brings knowledge in at answer time; fine-tuning changes how the model behaves.",
+        "Offline evaluation needs labelled data that says how the new model would have done; "
+        "when the new model's choices change what users see, that data does not exist yet.",
+    ],
+    takeaway="Rules of thumb: changing facts, retrieve; stable behaviour, fine-tune. Decisions "
+             "that change what users see, test online; routine refreshes, gate offline.",
+)
+
+ALL = [q1, q2, q3, q4, q5, q6, q7]
 
 
 def progress() -> str:
