@@ -20,20 +20,8 @@ from sklearn.tree import DecisionTreeRegressor
 
 from course.m1 import architectures, scenarios
 from course.m1 import exercises as ex
+from tests.exercise_checks import named, right, status  # noqa: F401
 from tests.m1_cases import CASES
-
-
-def status(exercise, part, value):
-    p = next(p for p in exercise.parts if p.name == part)
-    return exercise.judge_part(p, value).status
-
-
-def assert_right(exercise, part, value):
-    assert status(exercise, part, value) == "correct", (exercise.key, part, value)
-
-
-def assert_misconception(exercise, part, value):
-    assert status(exercise, part, value) == "misconception", (exercise.key, part, value)
 
 
 def test_every_exercise_has_cases_hints_and_two_misconceptions():
@@ -49,12 +37,12 @@ def test_every_exercise_has_cases_hints_and_two_misconceptions():
 def test_q1_precision_recall():
     w = scenarios.ledgerly_week()
     y, p = w["is_fraud"], w["flagged"]
-    assert_right(ex.q1, "precision", precision_score(y, p))
-    assert_right(ex.q1, "recall", recall_score(y, p))
-    assert_misconception(ex.q1, "precision", recall_score(y, p))
-    assert_misconception(ex.q1, "precision", accuracy_score(y, p))
-    assert_misconception(ex.q1, "recall", precision_score(y, p))
-    assert_misconception(ex.q1, "recall", recall_score(~y, ~p))  # specificity
+    right(ex.q1, "precision", precision_score(y, p))
+    right(ex.q1, "recall", recall_score(y, p))
+    named(ex.q1, "precision", recall_score(y, p))
+    named(ex.q1, "precision", accuracy_score(y, p))
+    named(ex.q1, "recall", precision_score(y, p))
+    named(ex.q1, "recall", recall_score(~y, ~p))  # specificity
 
 
 # q2 ---------------------------------------------------------------------------------------
@@ -75,13 +63,13 @@ def cost_curve(capacity):
 
 
 def test_q2_cheapest_threshold():
-    assert_right(ex.q2, "cheapest_threshold", GRID[np.argmin(cost_curve(3_000))])
-    assert_misconception(ex.q2, "cheapest_threshold", GRID[np.argmin(cost_curve(300))])
-    assert_misconception(ex.q2, "cheapest_threshold", GRID[np.argmin(cost_curve(1e12))])
-    assert_misconception(ex.q2, "cheapest_threshold", 0.5)
+    right(ex.q2, "cheapest_threshold", GRID[np.argmin(cost_curve(3_000))])
+    named(ex.q2, "cheapest_threshold", GRID[np.argmin(cost_curve(300))])
+    named(ex.q2, "cheapest_threshold", GRID[np.argmin(cost_curve(1e12))])
+    named(ex.q2, "cheapest_threshold", 0.5)
     y, s, w = scenarios.ledgerly_scores().labelled(0.01)
     f1 = [f1_score(y, s >= t, sample_weight=w) for t in GRID]
-    assert_misconception(ex.q2, "cheapest_threshold", GRID[int(np.argmax(f1))])
+    named(ex.q2, "cheapest_threshold", GRID[int(np.argmax(f1))])
 
 
 # q3 ---------------------------------------------------------------------------------------
@@ -103,15 +91,15 @@ def test_q3_launch_decision():
         assert 0.04 <= table.loc["current", "f1"] - table.loc[name, "f1"] <= 0.06
     cost = {m: daily_cost(*pr) for m, pr in scenarios.LEDGERLY_CANDIDATES.items()}
     assert cost["A"] < cost["current"] < cost["B"]
-    assert_right(ex.q3, "block", "B")
-    assert_right(ex.q3, "block", "candidate b")
+    right(ex.q3, "block", "B")
+    right(ex.q3, "block", "candidate b")
     for wrong in ("A", "both", "neither"):
-        assert_misconception(ex.q3, "block", wrong)
-    assert_right(ex.q3, "extra_cost_b", cost["B"] - cost["current"])
+        named(ex.q3, "block", wrong)
+    right(ex.q3, "extra_cost_b", cost["B"] - cost["current"])
     missed_only = (500 * (1 - 0.52) - 500 * (1 - 0.70)) * 400
-    assert_misconception(ex.q3, "extra_cost_b", missed_only)
+    named(ex.q3, "extra_cost_b", missed_only)
     swapped = daily_cost(0.70, 0.52, 400, 30) - daily_cost(0.60, 0.70, 400, 30)
-    assert_misconception(ex.q3, "extra_cost_b", swapped)
+    named(ex.q3, "extra_cost_b", swapped)
 
 
 # q4 ---------------------------------------------------------------------------------------
@@ -121,14 +109,14 @@ def test_q4_metric_at_half_a_percent():
     assert roc_auc_score(y, s, sample_weight=w) > 0.9
     assert average_precision_score(y, s, sample_weight=w) < 0.3
     assert accuracy_score(y, np.zeros_like(y), sample_weight=w) > 0.99
-    for right in ("average precision", "PR-AUC", "ap"):
-        assert_right(ex.q4, "metric", right)
-    assert_misconception(ex.q4, "metric", "ROC AUC")
-    assert_misconception(ex.q4, "metric", "accuracy")
+    for answer in ("average precision", "PR-AUC", "ap"):
+        right(ex.q4, "metric", answer)
+    named(ex.q4, "metric", "ROC AUC")
+    named(ex.q4, "metric", "accuracy")
     rng = np.random.default_rng(1)
     labels = rng.random(400_000) < 0.005
-    assert_right(ex.q4, "coin_flip_ap", average_precision_score(labels, rng.random(labels.size)))
-    assert_misconception(ex.q4, "coin_flip_ap", 0.5)
+    right(ex.q4, "coin_flip_ap", average_precision_score(labels, rng.random(labels.size)))
+    named(ex.q4, "coin_flip_ap", 0.5)
 
 
 # q5 ---------------------------------------------------------------------------------------
@@ -145,14 +133,14 @@ def test_q5_time_holdout():
     train, test = d[d["date"] < "2025-09-01"], d[d["date"] >= "2025-09-01"]
     r_train = d.sample(frac=0.8, random_state=0)
     r_test = d.drop(r_train.index)
-    assert_right(ex.q5, "honest_mae", tree_mae(train, test, 8))
-    assert_misconception(ex.q5, "honest_mae", tree_mae(r_train, r_test, 8))
-    assert_misconception(ex.q5, "honest_mae", tree_mae(train, train, 8))
+    right(ex.q5, "honest_mae", tree_mae(train, test, 8))
+    named(ex.q5, "honest_mae", tree_mae(r_train, r_test, 8))
+    named(ex.q5, "honest_mae", tree_mae(train, train, 8))
     holdout = [tree_mae(train, test, k) for k in range(1, 13)]
     random_ = [tree_mae(r_train, r_test, k) for k in range(1, 13)]
-    assert_right(ex.q5, "ship_depth", 1 + int(np.argmin(holdout)))
-    assert_misconception(ex.q5, "ship_depth", 1 + int(np.argmin(random_)))
-    assert_misconception(ex.q5, "ship_depth", 12)
+    right(ex.q5, "ship_depth", 1 + int(np.argmin(holdout)))
+    named(ex.q5, "ship_depth", 1 + int(np.argmin(random_)))
+    named(ex.q5, "ship_depth", 12)
     # The premise: the random split flatters the depth-8 model by a wide margin.
     assert tree_mae(r_train, r_test, 8) < 0.5 * tree_mae(train, test, 8)
 
@@ -168,9 +156,9 @@ OTHER = {"data drift": "concept drift", "concept drift": "data drift"}
 
 def test_q6_drift_kinds():
     for case, kind in DRIFT.items():
-        assert_right(ex.q6, case, kind)
-        assert_misconception(ex.q6, case, OTHER[kind])
-    assert_right(ex.q6, "case_a", "covariate shift")
+        right(ex.q6, case, kind)
+        named(ex.q6, case, OTHER[kind])
+    right(ex.q6, "case_a", "covariate shift")
 
 
 # q7 ---------------------------------------------------------------------------------------
@@ -181,13 +169,13 @@ def test_q7_failing_segment():
     overall = docs["field_errors"].sum() / docs["fields"].sum()
     assert overall < 0.05 and (rates > 0.05).sum() == 1   # the premise: the average hides it
     worst = rates.idxmax()
-    assert_right(ex.q7, "failing_source", worst)
-    assert_right(ex.q7, "fax_error_rate", rates["fax"])
-    assert_misconception(ex.q7, "failing_source", "none")
+    right(ex.q7, "failing_source", worst)
+    right(ex.q7, "fax_error_rate", rates["fax"])
+    named(ex.q7, "failing_source", "none")
     most_errors = sums["field_errors"].idxmax()
     assert most_errors != worst
-    assert_misconception(ex.q7, "failing_source", most_errors)
-    assert_misconception(ex.q7, "fax_error_rate", overall)
+    named(ex.q7, "failing_source", most_errors)
+    named(ex.q7, "fax_error_rate", overall)
 
 
 # q8 ---------------------------------------------------------------------------------------
@@ -198,6 +186,6 @@ def test_q8_architecture():
             and r.explainable and r.expected_recall >= b["recall_target"]]
     assert fits == list(architectures.feasible(**b).index)
     assert len(fits) == 1
-    assert_right(ex.q8, "architecture", fits[0])
+    right(ex.q8, "architecture", fits[0])
     for other in o.index.drop(fits[0]):
-        assert_misconception(ex.q8, "architecture", other)
+        named(ex.q8, "architecture", other)

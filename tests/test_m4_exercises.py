@@ -8,20 +8,8 @@ from scipy.stats import norm
 from course.m4 import exercises as ex
 from course.m4 import policy as pol
 from course.m4 import scenarios
+from tests.exercise_checks import named, right, status  # noqa: F401
 from tests.m4_cases import CASES
-
-
-def status(exercise, part, value):
-    p = next(p for p in exercise.parts if p.name == part)
-    return exercise.judge_part(p, value).status
-
-
-def right(exercise, part, value):
-    assert status(exercise, part, value) == "correct", (exercise.key, part, value)
-
-
-def named(exercise, part, value):
-    assert status(exercise, part, value) == "misconception", (exercise.key, part, value)
 
 
 def test_every_exercise_has_cases_hints_and_two_misconceptions():
