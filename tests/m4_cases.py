@@ -100,6 +100,19 @@ CASES = {
                 'case_d = "offline"'),
         },
     },
+    "q8": {
+        "notebook": "03_people_incidents_rollouts",
+        "misconceptions": {
+            "keeps the starting band": (
+                "review_threshold = 0.5\n"
+                "fraud_stopped_per_day = review.compute(review_threshold=0.5)"
+                ".fraud_caught_per_day"),
+            "widens the band to catch more": (
+                "review_threshold = 0.3\n"
+                "fraud_stopped_per_day = review.compute(review_threshold=0.3)"
+                ".fraud_caught_per_day"),
+        },
+    },
 }
 
 WRITTEN = {"w1_answer": "03_people_incidents_rollouts"}

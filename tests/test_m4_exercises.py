@@ -166,3 +166,30 @@ def test_q7_decision_rules():
     named(ex.q7, "case_b", "RAG")
     named(ex.q7, "case_c", "offline")
     named(ex.q7, "case_d", "online")
+
+
+def test_q8_review_band_fits_capacity():
+    import numpy as np
+
+    from course.m4 import review
+    from course.m4.review import ledgerly_review_scores
+
+    grid = [s / 100 for s in range(5, 100)]
+    fits = [t for t in grid if review.compute(review_threshold=t).queue_arrivals_per_day <= 300]
+    best = min(fits)
+    assert best == review.compute().capacity_enough_from
+    right(ex.q8, "review_threshold", best)
+    for wrong in (0.5, 0.3, 0.9, round(best - 0.01, 2)):
+        named(ex.q8, "review_threshold", wrong)
+    r = review.compute(review_threshold=best)
+    right(ex.q8, "fraud_stopped_per_day", r.fraud_caught_per_day)
+    named(ex.q8, "fraud_stopped_per_day", review.compute(review_threshold=0.5)
+          .fraud_caught_per_day)
+    # Queue arrivals recomputed from the score sample with boolean masks: payments the
+    # rules let through that score in [threshold, 0.90).
+    sample = ledgerly_review_scores()
+    fraud_per_day, good_per_day = 50_000 * 0.01, 50_000 * 0.99
+    band = lambda s: (s >= best) & (s < 0.9)  # noqa: E731
+    arrivals = (fraud_per_day * 0.7 * np.mean(band(sample.fraud))
+                + good_per_day * (1 - 1 / 5000) * np.mean(band(sample.legit)))
+    assert arrivals == pytest.approx(r.queue_arrivals_per_day, rel=1e-6)

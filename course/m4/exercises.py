@@ -256,7 +256,39 @@ q7 = Exercise(
              "that change what users see, test online; routine refreshes, gate offline.",
 )
 
-ALL = [q1, q2, q3, q4, q5, q6, q7]
+q8 = Exercise(
+    key="q8",
+    title="a review band the team can keep up with",
+    parts=[
+        Part("review_threshold", Number(places=2, low=0.0, high=1.0,
+                                        unit="a threshold between 0 and 1"),
+             "4a23f0fd8f8a5c55", {
+                 "245639d794410f64": "at 0.50 over a thousand cases a day reach a team that "
+                                     "can review 300: most are released unreviewed.",
+                 "424392e66784e77c": "a wider band only sends more cases into the overflow.",
+                 "5478a7d44704a77f": "at the auto-block threshold there is no review band at "
+                                     "all: the team sits idle while borderline fraud goes "
+                                     "through.",
+                 "66360d425ed3dff0": "close, but at 0.75 about a dozen cases a day still "
+                                     "overflow. Go one step higher.",
+             }, wrong="the lowest threshold (in 0.01 steps) whose queue arrivals fit within "
+                      "300 reviews a day."),
+        Part("fraud_stopped_per_day", Number(places=0, low=0.0, high=1e5,
+                                             unit="frauds per day"), "ff2eaaf18b2e9696", {
+            "b702ba9c3e8d8b9c": "that is fraud stopped at the starting threshold 0.50. Give it "
+                                "at your threshold.",
+        }, wrong="review.compute(review_threshold=your_threshold).fraud_caught_per_day"),
+    ],
+    hints=[
+        "Watch the right-hand chart: where does the arrivals curve cross the capacity line?",
+        "Loop over thresholds with review.compute(review_threshold=t) and compare "
+        "queue_arrivals_per_day with 300.",
+    ],
+    takeaway="A review band is sized by the team's capacity, not by the model alone: past "
+             "capacity, a wider band only adds to the overflow.",
+)
+
+ALL = [q1, q2, q3, q4, q5, q6, q7, q8]
 
 
 def progress() -> str:
