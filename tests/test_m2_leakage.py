@@ -70,7 +70,7 @@ def test_history_shape_and_base_rate():
 
 
 def test_fraud_clusters_by_customer_and_amount_is_weakly_predictive():
-    pit = leakage.point_in_time_fraud_rate(HISTORY)
+    pit = leakage.features_with_horizon(HISTORY, 0)
     fraud = HISTORY["is_fraud"]
     after_fraud = fraud[pit > 0].mean()
     clean_past = fraud[pit == 0].mean()
@@ -103,7 +103,7 @@ def test_point_in_time_breaks_ties_by_transaction_id():
         "amount": [10.0, 20.0, 30.0, 40.0, 50.0],
         "is_fraud": [0, 1, 0, 1, 1],
     }, index=[10, 11, 12, 13, 14])
-    got = leakage.point_in_time_fraud_rate(df)
+    got = leakage.features_with_horizon(df, 0)
     # id 1 first (nothing before), id 2 sees id 1, id 3 sees ids 1-2, id 4 sees ids 1-3.
     expected = pd.Series([2 / 3, 1.0, 1.0, np.nan, np.nan], index=df.index)
     pd.testing.assert_series_equal(got, expected, check_names=False)
@@ -124,8 +124,8 @@ def test_point_in_time_never_sees_the_future():
     later = HISTORY["timestamp"] > cut
     flipped = HISTORY.copy()
     flipped.loc[later, "is_fraud"] = 1 - flipped.loc[later, "is_fraud"]
-    before = leakage.point_in_time_fraud_rate(HISTORY)[~later]
-    after = leakage.point_in_time_fraud_rate(flipped)[~later]
+    before = leakage.features_with_horizon(HISTORY, 0)[~later]
+    after = leakage.features_with_horizon(flipped, 0)[~later]
     pd.testing.assert_series_equal(before, after)
     # The leaky feature fails the same check, and so does a short leak.
     for feature in (leakage.leaky_customer_fraud_rate,

@@ -202,16 +202,6 @@ def features_with_horizon(df: pd.DataFrame, horizon_days: float) -> pd.Series:
                      name="customer_fraud_rate")
 
 
-def point_in_time_fraud_rate(df: pd.DataFrame) -> pd.Series:
-    """Share of fraud (0-1) among the same customer's strictly earlier transactions.
-
-    Earlier means an earlier ``timestamp``, or the same one and a smaller
-    ``transaction_id``. NaN when the customer has no earlier transaction. Aligned to
-    ``df``'s index; rows need not be sorted.
-    """
-    return features_with_horizon(df, 0.0)
-
-
 def model_inputs(df: pd.DataFrame, rate: pd.Series) -> np.ndarray:
     """The model's input matrix, columns ``FEATURES``: fraud rate (NaN -> ``NO_HISTORY``),
     amount (dollars), hour of day (0-23)."""
