@@ -49,6 +49,24 @@ def test_source_notebook_runs_top_to_bottom_without_errors_or_stderr(path):
                 f"{cell.id} wrote to stderr: {out.text[:500]}")
 
 
+BLANK = RELEASE + [ROOT / "START_HERE.ipynb"]
+
+
+@pytest.mark.parametrize("path", BLANK, ids=ids(BLANK))
+def test_released_notebook_runs_all_with_every_answer_blank(path):
+    """A learner's Run All on an untouched notebook reaches the end: a blank answer prints a
+    calm "not attempted yet" and never raises."""
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=180, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors, f"{errors[0].ename}: {errors[0].evalue}"
+    checks = [c for c in nb.cells if c.cell_type == "code" and ".check(" in c.source]
+    for cell in checks:
+        text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+        assert "not attempted yet" in text, f"{cell.source[:60]!r} printed {text[:200]!r}"
+
+
 def test_release_is_in_sync_with_source(tmp_path):
     make_release.generate(tmp_path)
     fresh = sorted(tmp_path.glob("m[0-9]_*/*.ipynb"))
@@ -107,7 +125,7 @@ def test_release_carries_no_solution_or_hidden_test(path):
 
 @pytest.mark.parametrize("path", RELEASE, ids=ids(RELEASE))
 def test_first_explorer_comes_before_the_first_graded_cell(path):
-    """Run-all stops at the first unanswered exercise; the explorer must already be shown."""
+    """The first thing a learner does is play with an explorer, not answer a question."""
     cells = nbformat.read(path, as_version=4).cells
     graded = [i for i, c in enumerate(cells) if c.metadata.get("nbgrader", {}).get("grade")]
     explorers = [i for i, c in enumerate(cells)

@@ -14,7 +14,7 @@ In a notebook::
 
 from __future__ import annotations
 
-from course.exercises import Choice, Exercise, Number, Part
+from course.exercises import Choice, Exercise, Number, Part, register
 from course.exercises import progress as _progress
 
 FRACTION = Number(places=3, low=0.0, high=1.0, unit="a fraction between 0 and 1")
@@ -255,9 +255,9 @@ q8 = Exercise(
              "explanation picks the architecture.",
 )
 
-ALL = [q1, q2, q3, q4, q5, q6, q7, q8]
+ALL = register("m1", [q1, q2, q3, q4, q5, q6, q7, q8])
 
 
-def progress() -> str:
-    """Print and return this session's progress through Module 1's exercises."""
-    return _progress(ALL, "Module 1, model literacy")
+def progress() -> None:
+    """Print this session's progress through Module 1's exercises."""
+    _progress(ALL, "Module 1, model literacy")

@@ -9,7 +9,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from course.exercises import AnswerFormatError, Behaviour, Choice, Date, Exercise, Number, Part
+from course.exercises import (
+    AnswerFormatError,
+    Behaviour,
+    Choice,
+    Date,
+    Exercise,
+    Number,
+    Part,
+    register,
+)
 from course.exercises import progress as _progress
 
 FRACTION = Number(places=3, low=0.0, high=1.0, unit="a fraction between 0 and 1")
@@ -335,9 +344,9 @@ q7 = Exercise(
              "could not have been in it.",
 )
 
-ALL = [q1, q2, q3, q4, q5, q6, q7]
+ALL = register("m2", [q1, q2, q3, q4, q5, q6, q7])
 
 
-def progress() -> str:
-    """Print and return this session's progress through Module 2's exercises."""
-    return _progress(ALL, "Module 2, data fluency")
+def progress() -> None:
+    """Print this session's progress through Module 2's exercises."""
+    _progress(ALL, "Module 2, data fluency")

@@ -6,7 +6,7 @@ independently and proves each digest here recognises it.
 
 from __future__ import annotations
 
-from course.exercises import Choice, Exercise, Number, Part
+from course.exercises import Choice, Exercise, Number, Part, register
 from course.exercises import progress as _progress
 
 MS = Number(places=0, low=0.0, high=60_000.0, unit="milliseconds")
@@ -293,9 +293,9 @@ q8 = Exercise(
              "freshness, privacy, offline use, and being able to say which model decided.",
 )
 
-ALL = [q1, q2, q3, q4, q5, q6, q7, q8]
+ALL = register("m3", [q1, q2, q3, q4, q5, q6, q7, q8])
 
 
-def progress() -> str:
-    """Print and return this session's progress through Module 3's exercises."""
-    return _progress(ALL, "Module 3, system awareness")
+def progress() -> None:
+    """Print this session's progress through Module 3's exercises."""
+    _progress(ALL, "Module 3, system awareness")

@@ -6,7 +6,7 @@ independently and proves each digest or judge here recognises it.
 
 from __future__ import annotations
 
-from course.exercises import Behaviour, Choice, Exercise, Number, Part
+from course.exercises import Behaviour, Choice, Exercise, Number, Part, register
 from course.exercises import progress as _progress
 from course.m4.policy import judge_policy
 
@@ -288,9 +288,9 @@ q8 = Exercise(
              "capacity, a wider band only adds to the overflow.",
 )
 
-ALL = [q1, q2, q3, q4, q5, q6, q7, q8]
+ALL = register("m4", [q1, q2, q3, q4, q5, q6, q7, q8])
 
 
-def progress() -> str:
-    """Print and return this session's progress through Module 4's exercises."""
-    return _progress(ALL, "Module 4, deployment judgment")
+def progress() -> None:
+    """Print this session's progress through Module 4's exercises."""
+    _progress(ALL, "Module 4, deployment judgment")
