@@ -31,13 +31,25 @@ BIN = Path(sys.executable).parent
 # --------------------------------------------------------------------------- cases files
 
 def load_cases() -> dict[str, ModuleType]:
-    """Every ``tests/m*_cases.py``, loaded by path, keyed by its MODULE (a source/ folder)."""
-    found = {}
+    """Every ``tests/m*_cases.py``, loaded by path, keyed by its MODULE (a source/ folder).
+
+    Several files may name the same MODULE (a lesson added to a module keeps its cases in a
+    file of its own, e.g. ``m1_calibration_cases.py``): their CASES and WRITTEN are merged
+    into the first file's, and an exercise or written answer defined twice is an error.
+    """
+    found: dict[str, ModuleType] = {}
     for path in sorted(TESTS.glob("m[0-9]*_cases.py")):
         spec = importlib.util.spec_from_file_location(f"_grading_cases_{path.stem}", path)
         mod = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(mod)
-        found[mod.MODULE] = mod
+        first = found.setdefault(mod.MODULE, mod)
+        if first is mod:
+            continue
+        for name in ("CASES", "WRITTEN"):
+            extra = getattr(mod, name, {})
+            twice = set(extra) & set(getattr(first, name))
+            assert not twice, f"{path.name} redefines {sorted(twice)} of {mod.MODULE}"
+            getattr(first, name).update(extra)
     return found
 
 
