@@ -7,19 +7,18 @@ STAMP  := $(VENV)/.installed
 export PATH := $(abspath $(BIN)):$(PATH)
 MODULES := $(notdir $(wildcard source/m*_*))
 
-.PHONY: help venv lab test test-fast release lint bench chromium clean
+.PHONY: help venv lab test test-fast test-install release lint bench chromium clean
 
 help:
 	@echo "make lab      set up .venv and open the course in JupyterLab (start page: START_HERE.ipynb)"
 	@echo "make test     set up .venv (and Debian's chromium) and run every test"
+	@echo "make test-install  install the pinned set from each Python here (3.11, 3.12, 3.13)"
 	@echo "make release  regenerate release/ from source/ with nbgrader generate_assignment"
 	@echo "make bench    print explorer update times and notebook run-all times"
 	@echo "make lint     ruff over course/, tests/ and source/"
 
-$(STAMP): pyproject.toml constraints.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+$(STAMP): pyproject.toml constraints.txt scripts/install_env.sh
+	bash scripts/install_env.sh --editable $(PYTHON) $(VENV) dev
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -39,7 +38,10 @@ test: $(STAMP) chromium
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not browser and not grading"
+	$(BIN)/python -m pytest -m "not browser and not grading and not install"
+
+test-install: $(STAMP)
+	$(BIN)/python -m pytest -m install tests/test_install.py
 
 release: $(STAMP)
 	$(BIN)/python scripts/make_release.py release
