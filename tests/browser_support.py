@@ -157,18 +157,28 @@ class LabServer:
             return resp.status
 
 
-def _write_settings(settings_dir: Path) -> None:
-    for plugin, values in LAB_SETTINGS.items():
+def fetch_news(response: dict):
+    """The effective ``fetchNews`` from JupyterLab's settings API response for the
+    notification plugin: the user's value, else the schema default (where overrides land)."""
+    return response["settings"].get(
+        "fetchNews", response["schema"]["properties"]["fetchNews"]["default"])
+
+
+def _write_settings(settings_dir: Path, settings: dict) -> None:
+    for plugin, values in settings.items():
         path = settings_dir / f"{plugin}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values, indent=2))
 
 
 @contextlib.contextmanager
-def lab_server(root_dir: Path, work_dir: Path, startup_timeout: float = 90.0):
+def lab_server(root_dir: Path, work_dir: Path, startup_timeout: float = 90.0,
+               settings: dict | None = None, extra_env: dict | None = None):
     """Start JupyterLab serving ``root_dir``; yield a :class:`LabServer`; always stop it.
 
-    ``work_dir`` receives the isolated Jupyter folders and the server log.
+    ``work_dir`` receives the isolated Jupyter folders and the server log. ``settings``
+    replaces :data:`LAB_SETTINGS` as the user settings; ``extra_env`` is added to the server's
+    environment (e.g. ``JUPYTER_CONFIG_PATH``).
     """
     work_dir = Path(work_dir)
     dirs = {
@@ -177,7 +187,7 @@ def lab_server(root_dir: Path, work_dir: Path, startup_timeout: float = 90.0):
     }
     for d in dirs.values():
         d.mkdir(parents=True, exist_ok=True)
-    _write_settings(dirs["settings"])
+    _write_settings(dirs["settings"], LAB_SETTINGS if settings is None else settings)
 
     port, token = free_port(), secrets.token_hex(24)
     env = dict(os.environ)
@@ -192,6 +202,7 @@ def lab_server(root_dir: Path, work_dir: Path, startup_timeout: float = 90.0):
         MPLCONFIGDIR=str(dirs["mpl"]),
         PYTHONUNBUFFERED="1",
     )
+    env.update(extra_env or {})
     env.pop("JUPYTER_TOKEN", None)
     cmd = [
         str(VENV_BIN / "jupyter"),

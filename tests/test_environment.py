@@ -24,7 +24,8 @@ def project_pins():
 
 def test_every_runtime_dependency_is_pinned():
     data = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    deps = data["project"]["dependencies"] + data["project"]["optional-dependencies"]["dev"]
+    extras = data["project"]["optional-dependencies"]
+    deps = data["project"]["dependencies"] + extras["dev"] + extras["hub"]
     assert all("==" in d for d in deps), deps
 
 
@@ -36,8 +37,21 @@ def test_environment_yml_lists_the_same_pins_as_pyproject():
 
 def test_constraints_agree_with_pyproject():
     constraints = pins((ROOT / "constraints.txt").read_text().splitlines())
-    for name, pinned in project_pins().items():
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    wanted = {**project_pins(), **pins(extras["dev"]), **pins(extras["hub"])}
+    for name, pinned in wanted.items():
         assert constraints.get(name) == pinned, name
+
+
+def test_requires_python_admits_every_python_a_hub_or_learner_has():
+    from packaging.specifiers import SpecifierSet
+
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    spec = SpecifierSet(data["project"]["requires-python"])
+    # 3.11.2 is Debian 12's system Python, which a hub's shared environment is built from.
+    for supported in ("3.11.2", "3.12.1", "3.13.0"):
+        assert supported in spec, supported
+    assert "3.10.13" not in spec
 
 
 def test_the_running_environment_matches_the_pins():
