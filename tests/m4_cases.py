@@ -2,6 +2,24 @@
 
 MODULE = "m4_deployment_judgment"
 
+
+def q3_scaffold(shift_psi, shift_action) -> str:
+    """q3's answer cell as released, with its two blanks filled in."""
+    return (f"SHIFT_PSI = {shift_psi!r}\n"
+            f"SHIFT_ACTION = {shift_action!r}\n"
+            "def policy(report):\n"
+            "    if SHIFT_PSI is None or SHIFT_ACTION is None:\n"
+            "        return None\n"
+            '    error = report["labelled_error"]\n'
+            '    if report["candidate_error"] is not None:\n'
+            '        if report["candidate_error"] > report["deployed_error_on_window"]:\n'
+            '            return "rollback"\n'
+            '    if error is not None and error > report["reference_error"] + 0.03:\n'
+            '        return "retrain"\n'
+            '    if error is None and report["psi"] >= SHIFT_PSI:\n'
+            "        return SHIFT_ACTION\n"
+            '    return "keep"\n')
+
 CASES = {
     "q1": {
         "notebook": "01_experiments",
@@ -40,6 +58,9 @@ CASES = {
     "q3": {
         "notebook": "02_retraining_and_rollback",
         "misconceptions": {
+            "stays silent while labels are late": q3_scaffold(0.25, "keep"),
+            "alerts on every wobble of PSI": q3_scaffold(0.05, "investigate"),
+            "rolls back on an input shift": q3_scaffold(0.25, "rollback"),
             "retrains every week": "def policy(report):\n    return \"retrain\"",
             "has no validation gate": (
                 "def policy(report):\n"

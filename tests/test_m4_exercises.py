@@ -9,7 +9,7 @@ from course.m4 import exercises as ex
 from course.m4 import policy as pol
 from course.m4 import scenarios
 from tests.exercise_checks import named, right, status  # noqa: F401
-from tests.m4_cases import CASES
+from tests.m4_cases import CASES, q3_scaffold
 
 
 def test_every_exercise_has_cases_hints_and_two_misconceptions():
@@ -65,6 +65,7 @@ def test_q2_decisions():
 
 
 def reference_policy(r):
+    """Retrains on a major shift at once (the early reaction)."""
     if r["candidate_error"] is not None and r["candidate_error"] > r["deployed_error_on_window"]:
         return "rollback"
     if r["psi"] >= 0.25:
@@ -73,9 +74,38 @@ def reference_policy(r):
     return "retrain" if e is not None and e > r["reference_error"] + 0.03 else "keep"
 
 
+def alerting_policy(r):
+    """Keeps the model and alerts on a major shift while labels are late; retrains once the
+    labels confirm the damage (issue 9 #2: this must pass too)."""
+    if r["candidate_error"] is not None and r["candidate_error"] > r["deployed_error_on_window"]:
+        return "rollback"
+    e = r["labelled_error"]
+    if e is not None and e > r["reference_error"] + 0.03:
+        return "retrain"
+    return "alert" if e is None and r["psi"] >= 0.25 else "keep"
+
+
+def scaffold(shift_psi, shift_action):
+    ns = {}
+    exec(q3_scaffold(shift_psi, shift_action), ns)  # noqa: S102
+    return ns["policy"]
+
+
 @pytest.mark.parametrize("seed", range(1, 16))
-def test_q3_judge_accepts_a_sound_policy_on_any_stream(seed):
-    assert pol.judge_policy(reference_policy, seed) == ("correct", "")
+@pytest.mark.parametrize("sound", [reference_policy, alerting_policy])
+def test_q3_judge_accepts_a_sound_policy_on_any_stream(seed, sound):
+    assert pol.judge_policy(sound, seed) == ("correct", "")
+
+
+@pytest.mark.parametrize("psi, action", [(0.25, "investigate"), (0.25, "retrain"),
+                                         (0.1, "alert"), (0.3, "Investigate")])
+def test_q3_scaffold_accepts_both_defensible_actions(psi, action):
+    right(ex.q3, "policy", scaffold(psi, action))
+
+
+def test_q3_blank_scaffold_is_not_attempted():
+    assert status(ex.q3, "policy", scaffold(None, None)) == "not attempted"
+    assert status(ex.q3, "policy", scaffold(0.25, None)) == "not attempted"
 
 
 @pytest.mark.parametrize("name", list(CASES["q3"]["misconceptions"]))
@@ -87,7 +117,9 @@ def test_q3_judge_rejects_each_misconception(name):
 
 def test_q3_judge_catches_noise_chasing_and_slow_policies():
     jumpy = lambda r: "retrain" if r["psi"] >= 0.05 else reference_policy(r)  # noqa: E731
-    assert status(ex.q3, "policy", jumpy) == "incorrect"
+    assert status(ex.q3, "policy", jumpy) == "misconception"
+    nervous = lambda r: "investigate" if r["psi"] >= 0.05 else reference_policy(r)  # noqa: E731
+    assert status(ex.q3, "policy", nervous) == "misconception"
 
     def labels_only(r):
         if r["candidate_error"] is not None and r["candidate_error"] > r[
@@ -96,9 +128,24 @@ def test_q3_judge_catches_noise_chasing_and_slow_policies():
         e = r["labelled_error"]
         return "retrain" if e is not None and e > r["reference_error"] + 0.03 else "keep"
 
-    assert status(ex.q3, "policy", labels_only) == "incorrect"
+    assert status(ex.q3, "policy", labels_only) == "misconception"
+
+    def alerts_forever(r):   # never turns the alert into a retrain on the new labels
+        return "investigate" if r["psi"] >= 0.25 else labels_only(r)
+
+    assert status(ex.q3, "policy", alerts_forever) == "incorrect"
     assert status(ex.q3, "policy", lambda r: "Retrain please") == "format"
     assert status(ex.q3, "policy", 42) == "format"
+
+
+def test_q3_hints_name_only_real_report_keys():
+    """Issue 9 #1: a hint that names a key the report lacks sends learners to a KeyError."""
+    import re
+
+    keys = set(pol.streams(1)["noise"][0])
+    for hint in ex.q3.hints:
+        for word in re.findall(r"[a-z]+_[a-z_]+", hint):
+            assert word in keys | {"shift_psi", "shift_action"}, word
 
 
 def test_q3_streams_have_the_situations_they_claim():

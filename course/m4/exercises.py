@@ -100,14 +100,21 @@ q3 = Exercise(
     title="a retrain-and-rollback policy",
     parts=[Part("policy", Behaviour(judge_policy), "")],
     hints=[
-        "Handle a fresh deploy first: if new_model_validation_error is not None and worse "
-        "than current_model_validation_error, roll back.",
-        "Retrain on a clear signal: PSI at or above 0.25, or labelled error well above the "
-        "reference (more than the noise you see week to week, e.g. 0.03).",
-        "Otherwise keep. Remember labelled_error can be None while labels are late.",
+        "Look at the explorer with labels 3 weeks late: what does a retrain right after the "
+        "shift learn from, and when does the fix really land?",
+        "SHIFT_PSI: Module 3's conventions call PSI 0.1 'changed' and 0.25 'major'; the "
+        "noise weeks stay under 0.1. SHIFT_ACTION: of the four actions, which ones do "
+        "something useful while the labels cannot yet say whether the model got worse?",
+        "Two actions are defensible there: retrain at once, or keep the model and alert a "
+        "person (\"investigate\"). Keeping silently is not; rolling back has nothing to roll "
+        "back to. Rule 2 already retrains once the new labels confirm the damage.",
     ],
     takeaway="A retraining policy is a product decision: what counts as evidence, what it "
-             "costs to act, and what happens when the new model is worse.",
+             "costs to act, and what happens when the new model is worse. When inputs move "
+             "far while labels are late, an alert that sends a person to find what changed "
+             "upstream is the safer first move (a retrain on old labels fixes little, and a "
+             "pipeline bug would be learned); retraining at once also passes, as an early "
+             "reaction whose real fix lands with the new labels.",
 )
 
 q4 = Exercise(
