@@ -25,34 +25,48 @@ CASES = {
         "notebook": "01_experiments",
         "misconceptions": {
             "uses a one-sided test": (
-                "from statsmodels.stats.power import NormalIndPower\n"
-                "from statsmodels.stats.proportion import proportion_effectsize\n"
                 "n_per_arm = math.ceil(NormalIndPower().solve_power(\n"
                 "    effect_size=proportion_effectsize(0.32, 0.30), alpha=0.05, power=0.8,\n"
                 '    alternative="larger"))\n'
-                "days_needed = math.ceil(2 * n_per_arm / 1500)"),
+                "days_needed = math.ceil(2 * n_per_arm / 1500)\n"
+                'plan = "run the planned days"'),
             "settles for 50% power": (
-                "from statsmodels.stats.power import NormalIndPower\n"
-                "from statsmodels.stats.proportion import proportion_effectsize\n"
                 "n_per_arm = math.ceil(NormalIndPower().solve_power(\n"
                 "    effect_size=proportion_effectsize(0.32, 0.30), alpha=0.05, power=0.5))\n"
-                "days_needed = math.ceil(2 * n_per_arm / 1500)"),
+                "days_needed = math.ceil(2 * n_per_arm / 1500)\n"
+                'plan = "run the planned days"'),
             "reads a 2% relative lift": (
-                "from statsmodels.stats.power import NormalIndPower\n"
-                "from statsmodels.stats.proportion import proportion_effectsize\n"
                 "n_per_arm = math.ceil(NormalIndPower().solve_power(\n"
                 "    effect_size=proportion_effectsize(0.306, 0.30), alpha=0.05, power=0.8))\n"
-                "days_needed = math.ceil(2 * n_per_arm / 1500)"),
+                "days_needed = math.ceil(2 * n_per_arm / 1500)\n"
+                'plan = "run the planned days"'),
+            "stops the test after the week on offer": (
+                "n_per_arm = math.ceil(NormalIndPower().solve_power(\n"
+                "    effect_size=proportion_effectsize(0.32, 0.30), alpha=0.05, power=0.8))\n"
+                "days_needed = math.ceil(2 * n_per_arm / 1500)\n"
+                'plan = "stop after a week"'),
+            "peeks every morning": (
+                "n_per_arm = math.ceil(NormalIndPower().solve_power(\n"
+                "    effect_size=proportion_effectsize(0.32, 0.30), alpha=0.05, power=0.8))\n"
+                "days_needed = math.ceil(2 * n_per_arm / 1500)\n"
+                'plan = "stop at the first significant look"'),
         },
     },
     "q2": {
         "notebook": "01_experiments",
         "misconceptions": {
             "ships the early winner": (
-                'case_a = "ship"\ncase_b = "don\'t ship"\ncase_c = "ship"\na_ci_low = 1.0'),
+                'case_a = "ship"\ncase_b = "don\'t ship"\ncase_c = "ship"\n'
+                'case_d = "investigate"\na_ci_low = 0.99'),
             "keeps running the null result": (
                 'case_a = "ship"\ncase_b = "keep running"\ncase_c = "keep running"\n'
-                "a_ci_low = 2.4"),
+                'case_d = "investigate"\na_ci_low = 0.99'),
+            "ships despite a broken split": (
+                'case_a = "ship"\ncase_b = "don\'t ship"\ncase_c = "keep running"\n'
+                'case_d = "ship"\na_ci_low = 0.99'),
+            "reads a broken split as a loss": (
+                'case_a = "ship"\ncase_b = "don\'t ship"\ncase_c = "keep running"\n'
+                'case_d = "don\'t ship"\na_ci_low = 0.99'),
         },
     },
     "q3": {

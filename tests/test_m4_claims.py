@@ -1,6 +1,10 @@
 """Claims that Module 4's prose makes about its numbers, pinned to the simulations."""
 
-from course.m4 import abtest, feedback, retraining, review
+import math
+
+from scipy.stats import norm
+
+from course.m4 import abtest, feedback, retraining, review, scenarios
 
 
 def test_notebook1_experiment_claims():
@@ -14,6 +18,36 @@ def test_notebook1_experiment_claims():
     once, ten = abtest.compute(peeks=1), abtest.compute(peeks=10)
     assert abs(once.false_positive_rate - 0.05) < 0.01
     assert ten.false_positive_rate > 3 * 0.05
+
+
+def test_notebook1_peeking_buys_power_with_false_positives():
+    """'at the explorer's start ... power is only 0.28'; 'about 20%'; 'Peeking also raises
+    the power shown (0.28 to 0.44 at the start settings)'."""
+    once, ten = abtest.compute(), abtest.compute(peeks=10)
+    assert round(once.power, 2) == 0.28
+    assert round(ten.power, 2) == 0.44
+    assert round(ten.false_positive_rate, 2) == 0.20
+
+
+def test_notebook1_live_test_claims():
+    """'the chance that at least one looks significant is 1 - 0.95^5 = 23%' (simulated);
+    'Bonferroni: 0.05 / 5 = 0.01'; worked example: 'Pantry Dash needs 17,164 sessions per
+    arm'; '50,912 to 49,088: a gap of 1.8%' that chance 'would almost never produce' (a
+    binomial z by hand); q2's D: '8,900 and 8,393'."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    p_values = rng.uniform(size=(200_000, 5))        # five null metrics, independent
+    share = (p_values < 0.05).any(axis=1).mean()
+    assert abs(share - 0.23) < 0.005 and round(1 - 0.95 ** 5, 2) == 0.23
+    h = 2 * math.asin(math.sqrt(0.13)) - 2 * math.asin(math.sqrt(0.12))
+    assert math.ceil(2 * ((norm.ppf(0.975) + norm.ppf(0.8)) / h) ** 2) == 17_164
+    z = (50_912 - 50_000) / math.sqrt(100_000 * 0.25)
+    assert round((50_912 - 49_088) / 100_000, 3) == 0.018 and 2 * norm.sf(z) < 1e-6
+    d = scenarios.quillio_experiments().loc["D"]
+    assert (d.control_n, d.treatment_n) == (8_900, 8_393)
+    c = scenarios.quillio_experiments().loc["C"]
+    assert c.control_n < c.planned_per_arm / 3          # 'under a third of its sample'
 
 
 def test_notebook2_retraining_claims():

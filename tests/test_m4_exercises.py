@@ -5,9 +5,9 @@ import math
 import pytest
 from scipy.stats import norm
 
+from course.m4 import abtest, scenarios
 from course.m4 import exercises as ex
 from course.m4 import policy as pol
-from course.m4 import scenarios
 from tests.exercise_checks import named, right, status  # noqa: F401
 from tests.m4_cases import CASES, q3_scaffold
 
@@ -26,7 +26,7 @@ def n_per_arm(p1, p2, alpha=0.05, power=0.8, sides=2):
     return 2 * (z / h) ** 2
 
 
-def test_q1_sample_size():
+def test_q1_sample_size_and_plan():
     n = math.ceil(n_per_arm(0.30, 0.32))
     right(ex.q1, "n_per_arm", n)
     right(ex.q1, "days_needed", math.ceil(2 * n / 1500))
@@ -34,10 +34,35 @@ def test_q1_sample_size():
     named(ex.q1, "n_per_arm", math.ceil(n_per_arm(0.30, 0.32, sides=1)))
     named(ex.q1, "n_per_arm", math.ceil(n_per_arm(0.30, 0.32, power=0.5)))
     named(ex.q1, "n_per_arm", 2 * n)
-    named(ex.q1, "n_per_arm", math.ceil(n_per_arm(0.30, 0.306)))
+    named(ex.q1, "n_per_arm", math.ceil(n_per_arm(0.30, 0.306)))        # 2% of 30%
     named(ex.q1, "days_needed", math.ceil(n / 1500))
-    # The premise: the planned sample in the experiments table is this size, rounded.
-    assert abs(scenarios.PLANNED_PER_ARM - n) < 50
+    named(ex.q1, "days_needed", 2 * n / 1500)                      # not whole days
+    # Read off the explorer's reading (rounded to the hundred): "close", not plain wrong.
+    assert status(ex.q1, "n_per_arm", round(n, -2)) == "close"
+    assert status(ex.q1, "n_per_arm", 8_000) == "incorrect"
+    # The premise: one number everywhere (the experiments' plan and the explorer's line).
+    assert scenarios.PLANNED_PER_ARM == n == abtest.compute(2.0).n_required
+    # The plan: the week on offer is shorter than the test; daily looks are peeking.
+    days = math.ceil(2 * n / 1500)
+    assert days > 7
+    right(ex.q1, "plan", "run the planned days")
+    named(ex.q1, "plan", "stop after a week")
+    named(ex.q1, "plan", "stop at the first significant look")
+    # "a week gives each arm 5,250 conversations, about 60% power": power by hand (Cohen's h).
+    h = 2 * math.asin(math.sqrt(0.32)) - 2 * math.asin(math.sqrt(0.30))
+    week = 7 * 1500 / 2
+    assert week == 5_250
+    power_week = norm.cdf(h * math.sqrt(week / 2) - norm.ppf(0.975))
+    assert round(power_week, 1) == 0.6
+
+
+def test_q1_feedback_before_the_last_hint_carries_no_code():
+    """Issue 8 §3: no first wrong-answer message and no hint before the last holds the call."""
+    for part in ex.q1.parts:
+        assert "solve_power" not in part.wrong and "NormalIndPower" not in part.wrong
+        assert all("solve_power" not in m for m in part.feedback.values())
+    assert all("solve_power" not in h for h in ex.q1.hints[:-1])
+    assert "solve_power" in ex.q1.hints[-1]
 
 
 def test_q2_decisions():
@@ -48,20 +73,32 @@ def test_q2_decisions():
         se = math.sqrt(p1 * (1 - p1) / r.control_n + p2 * (1 - p2) / r.treatment_n)
         low = p2 - p1 - norm.ppf(0.975) * se
         z = (p2 - p1) / se
-        if r.control_n < r.planned_per_arm:
+        # SRM by hand: chi-square of two counts against equal halves, 1 degree of freedom.
+        half = (r.control_n + r.treatment_n) / 2
+        chi2 = ((r.control_n - half) ** 2 + (r.treatment_n - half) ** 2) / half
+        srm_p = 2 * norm.sf(math.sqrt(chi2))
+        if srm_p < 0.001:
+            want[name] = "investigate"
+            assert low > 0                      # the premise: D's interval tempts
+            assert min(r.control_n, r.treatment_n) >= r.planned_per_arm
+        elif r.control_n < r.planned_per_arm:
             want[name] = "keep running"
             assert 2 * norm.sf(z) < 0.05       # the premise: C looks significant at its peek
+            assert r.control_n < r.planned_per_arm / 3
         else:
             want[name] = "ship" if low > 0 else "don't ship"
         if name == "A":
             right(ex.q2, "a_ci_low", 100 * low)
             named(ex.q2, "a_ci_low", 100 * (p2 - p1))
             named(ex.q2, "a_ci_low", 100 * (p2 - p1 - norm.ppf(0.95) * se))
-    assert want == {"A": "ship", "B": "don't ship", "C": "keep running"}
-    for case, decision in zip(("case_a", "case_b", "case_c"), want.values(), strict=True):
+    assert want == {"A": "ship", "B": "don't ship", "C": "keep running", "D": "investigate"}
+    for case, decision in zip(("case_a", "case_b", "case_c", "case_d"), want.values(),
+                              strict=True):
         right(ex.q2, case, decision)
     named(ex.q2, "case_c", "ship")
     named(ex.q2, "case_b", "keep running")
+    for wrong in ("ship", "keep running", "don't ship"):
+        named(ex.q2, "case_d", wrong)
 
 
 def reference_policy(r):

@@ -11,7 +11,15 @@ from course.exercises import progress as _progress
 from course.m4.policy import judge_policy
 
 _DECISION = Choice({"ship": ("launch",), "don't ship": ("do not ship", "dont ship", "no ship"),
-                    "keep running": ("continue", "keep going", "wait")})
+                    "keep running": ("continue", "keep going", "wait"),
+                    "investigate": ("check the split", "fix and rerun", "rerun")})
+_PLAN = Choice({
+    "run the planned days": ("run the planned length", "run to the planned sample",
+                             "look once", "run as planned"),
+    "stop after a week": ("stop after 7 days", "one week", "7 days"),
+    "stop at the first significant look": ("first significant look", "peek",
+                                           "ship at the first significant look"),
+})
 _PATTERN = Choice({"data drift": ("input drift", "covariate drift"),
                    "concept drift": ("concept",),
                    "label decay": ("label delay", "stale labels"),
@@ -24,7 +32,7 @@ _ROLLOUT = Choice({"shadow": ("shadow mode", "shadow deployment"),
 
 q1 = Exercise(
     key="q1",
-    title="how many conversations per arm",
+    title="size the experiment, then answer the head of support",
     parts=[
         Part("n_per_arm", Number(places=0, low=1, high=1e7, unit="conversations per arm"),
              "fdee8b9a8f975995", {
@@ -37,32 +45,48 @@ q1 = Exercise(
                  "32c40639af15785b": "that is both arms together. Give conversations per arm.",
                  "80ac5e24a2d01dad": "that treats the lift as 2% of 30% (0.6 points). The "
                                      "lift is 2 percentage points: 30% to 32%.",
-             }, wrong="NormalIndPower().solve_power(effect_size=proportion_effectsize(0.32, "
-                      "0.30), alpha=0.05, power=0.8, alternative='two-sided'), rounded up."),
+             }, wrong="not the size this plan needs: check the two rates, alpha, power and "
+                      "the number of sides against the worked example.",
+             close=(-2, "d68ba58c2129550f")),
         Part("days_needed", Number(places=0, low=1, high=10_000, unit="days"),
              "6569a44ec3bba559", {
                  "7dac5b301d3f39a6": "the 1,500 eligible conversations a day are split between "
                                      "two arms; both arms need their sample.",
                  "f88909fc639c29ef": "a test runs whole days: round up.",
-             }, wrong="both arms' conversations divided by 1,500 a day, rounded up."),
+             }, wrong="both arms' conversations, at 1,500 a day in total, in whole days."),
+        Part("plan", _PLAN, "4fb053af3f489e7e", {
+            "da4df76e120740fb": "a week gives each arm 5,250 conversations, about 60% power: "
+                                "a real 2-point lift would be missed 4 times in 10, and a "
+                                "'don't ship' would say little. Compare the week with the "
+                                "days the plan needs.",
+            "ea510695737c01b5": "looking every morning and stopping at the first p < 0.05 is "
+                                "peeking: the explorer showed the false-positive rate several "
+                                "times the 5% the plan accepted.",
+        }),
     ],
     hints=[
-        "The effect size for two proportions is Cohen's h: "
-        "statsmodels.stats.proportion.proportion_effectsize(0.32, 0.30).",
-        "statsmodels.stats.power.NormalIndPower().solve_power(effect_size=h, alpha=0.05, "
-        "power=0.8, alternative='two-sided') gives the size of one arm.",
+        "The plan gives everything the worked example needs: the rate worth detecting "
+        "(0.32), today's rate (0.30), alpha 0.05, power 0.8, two-sided. The explorer's "
+        "reading rounds; compute the exact number.",
+        "days_needed: the 1,500 conversations a day feed both arms. plan: compare the days "
+        "needed with the week on offer, and recall what stopping at the first significant "
+        "look does to false positives.",
+        "n_per_arm = math.ceil(NormalIndPower().solve_power(effect_size="
+        "proportion_effectsize(prop1=0.32, prop2=0.30), alpha=0.05, power=0.8, ratio=1.0, "
+        "alternative='two-sided'))",
     ],
     takeaway="The sample size is decided before the test starts, from the smallest lift worth "
-             "shipping; that is what makes the final answer trustworthy.",
+             "detecting, and it sets the test's length; a deadline that is shorter buys a test "
+             "that mostly cannot answer, and daily peeking buys false positives.",
 )
 
 q2 = Exercise(
     key="q2",
-    title="ship, don't ship, or keep running",
+    title="ship, don't ship, keep running, or investigate",
     parts=[
         Part("case_a", _DECISION, "0fe4ee1b8caf8684", {
-            "7db98a1cfeb710d4": "A reached its planned sample; there is nothing left to wait "
-                                "for. Read its interval.",
+            "7db98a1cfeb710d4": "A reached its planned sample with a clean split; there is "
+                                "nothing left to wait for. Read its interval.",
             "c6c2ee0d004962e7": "A's whole 95% interval lies above zero at the planned "
                                 "sample.",
         }),
@@ -72,27 +96,40 @@ q2 = Exercise(
                                 "significance is peeking by another name.",
         }),
         Part("case_c", _DECISION, "1b83853cf4f6fb58", {
-            "edfa9a1ee3655931": "C looks significant now, but it has a third of its planned "
-                                "sample. Stopping at the first good-looking look inflates "
-                                "false positives.",
+            "edfa9a1ee3655931": "C looks significant now, but it has under a third of its "
+                                "planned sample. Stopping at the first good-looking look "
+                                "inflates false positives.",
             "ac635cce3fa582fd": "C has not reached its planned sample; nothing can be "
                                 "concluded yet.",
         }),
+        Part("case_d", _DECISION, "faef6704861ce764", {
+            "86a9a8360e171174": "D's interval is far above zero, but were its arms split the "
+                                "way the plan said? Check the split before reading any "
+                                "interval.",
+            "bcf0d5c2ca9ac1a5": "more conversations through the same assignment do not fix "
+                                "it: something decides which customers land in which arm.",
+            "02ba288aede1bcf6": "'don't ship' says the version is no better, and D cannot say "
+                                "that either way: its arms no longer hold comparable "
+                                "customers.",
+        }),
         Part("a_ci_low", Number(places=2, low=-100, high=100, unit="percentage points"),
-             "2db1287cc8e4c4ac", {
-                 "f26059e4b6e7799a": "that uses 1.645, a 90% interval. Use 1.96 for 95%.",
-                 "82246e76d6ba996d": "that is the point estimate. Subtract 1.96 standard "
+             "ba29500912e2b503", {
+                 "97e370bb08943e02": "that uses 1.645, a 90% interval. Use 1.96 for 95%.",
+                 "2ce7e96ae6b536ff": "that is the point estimate. Subtract 1.96 standard "
                                      "errors.",
              }, wrong="lift - 1.96 x sqrt(p1(1-p1)/n1 + p2(1-p2)/n2), in percentage points."),
     ],
     hints=[
-        "First question for each test: has it reached its planned sample?",
-        "For tests that have: ship when the whole 95% interval of the lift is above zero; "
-        "don't ship when it includes zero.",
-        "The interval: lift ± 1.96 × sqrt(p1(1-p1)/n1 + p2(1-p2)/n2).",
+        "The rule's order: is the split what was planned (the SRM check)? Has the test "
+        "reached its planned sample? Only then read the interval.",
+        "The SRM check is the worked example's chisquare with the two arms' sizes against "
+        "two equal halves; below p = 0.001, investigate.",
+        "For tests that pass both: ship when the whole 95% interval of the lift is above "
+        "zero; don't ship when it includes zero. The interval: lift ± 1.96 × "
+        "sqrt(p1(1-p1)/n1 + p2(1-p2)/n2).",
     ],
-    takeaway="Decide the sample size first, look once, and read the interval, not only the "
-             "point estimate.",
+    takeaway="Decide the sample size and the ship rule first, check the split, look once, "
+             "and read the interval, not only the point estimate.",
 )
 
 q3 = Exercise(
