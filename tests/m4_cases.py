@@ -130,6 +130,8 @@ CASES = {
         "misconceptions": {
             "fine-tunes facts that change weekly": (
                 'case_a = case_b = "fine tuning"\ncase_c = "online"\ncase_d = "offline"'),
+            "keeps prompting after a month of failed prompts": (
+                'case_a = "rag"\ncase_b = "prompting"\ncase_c = "online"\ncase_d = "offline"'),
             "trusts logged clicks to judge a new ranker": (
                 'case_a = "rag"\ncase_b = "fine tuning"\ncase_c = "offline"\n'
                 'case_d = "offline"'),

@@ -89,3 +89,40 @@ def test_notebook3_feedback_claims():
     assert some.clicks_vs_exploit_first < 0 < some.clicks_vs_exploit_last
     assert some.final_coverage > 5 * none.final_coverage
     assert lots.run.clicks[-10:].sum() < some.run.clicks[-10:].sum()
+
+
+def test_notebook3_ledgerly_overflow_claims():
+    """'at the starting review threshold (0.50) the queue is 18% fraud'; 'blocking the
+    overflow is the cheaper mistake whenever fraud is more than 30 / (30 + 400) = 7% of it'
+    (the per-case costs compared by hand)."""
+    r = review.compute(review_threshold=0.5)
+    fraud_in_queue = r.fraud_by_review + r.fraud_overflow + r.fraud_missed_by_reviewers
+    share = fraud_in_queue / r.queue_arrivals_per_day
+    assert round(share, 2) == 0.18
+    breakeven = 30 / (30 + 400)
+    assert round(breakeven, 2) == 0.07
+    # Per overflowing case: releasing costs share x 400, blocking (1 - share) x 30.
+    assert share * 400 > (1 - share) * 30
+    assert r.overflow_per_day > 0
+
+
+def test_notebook3_canary_sizing_claims():
+    """'About 116,000 searches per arm catch a 5% drop in 12 days; proving a 2% lift needs
+    about 753,000 per arm, 76 days'; 'at 50% of all 3 million daily searches each arm gets
+    1.5 million a day'; the exemplar's canary: '5% of searches in two markets ... two weeks
+    (about 140,000 searches per arm)'. Cohen's h by hand, not statsmodels."""
+    z = norm.ppf(0.975) + norm.ppf(0.8)
+
+    def n(p_new, p_old=0.05):
+        h = 2 * math.asin(math.sqrt(p_new)) - 2 * math.asin(math.sqrt(p_old))
+        return math.ceil(2 * (z / h) ** 2)
+
+    drop, lift = n(0.0475), n(0.051)
+    assert round(drop, -3) == 116_000 and math.ceil(drop / 10_000) == 12
+    assert round(lift, -3) == 753_000 and math.ceil(lift / 10_000) == 76
+    assert lift > 6 * drop                                   # 'more than 6 times the sample'
+    per_market = 3_000_000 / 30
+    canary_per_day = 0.05 * 2 * per_market
+    assert canary_per_day == 10_000 and canary_per_day * 14 == 140_000
+    assert canary_per_day * 14 > drop and canary_per_day * 14 < lift / 5
+    assert 0.5 * 3_000_000 > lift                             # 'come in a day'

@@ -202,7 +202,10 @@ def test_q4_incident():
     d = scenarios.quillio_incident()
     before = d[d.night == "before"].groupby("os_version")["complained"].mean()
     after = d[d.night == "after"].groupby("os_version")["complained"].mean()
-    culprit = (after - before).idxmax()
+    culprit = after.idxmax()
+    # Issue 9 #13: the OS version that broke parsing did not exist the night before.
+    assert culprit not in before.index
+    assert (after.drop(culprit) - before).abs().max() < 0.01      # nothing else moved
     right(ex.q4, "culprit_os", culprit)
     named(ex.q4, "culprit_os", "android 14")
     totals = d.groupby("night")["complained"].sum()
@@ -234,6 +237,7 @@ def test_q6_rollouts():
     for case, r in {"case_a": "shadow", "case_b": "canary", "case_c": "staged"}.items():
         right(ex.q6, case, r)
     named(ex.q6, "case_a", "canary")
+    named(ex.q6, "case_a", "staged")
     named(ex.q6, "case_b", "shadow")
     named(ex.q6, "case_b", "staged")
     named(ex.q6, "case_c", "canary")
@@ -247,6 +251,8 @@ def test_q7_decision_rules():
                          "case_d": "offline"}.items():
         right(ex.q7, case, answer)
     named(ex.q7, "case_a", "fine-tuning")
+    named(ex.q7, "case_a", "prompting")
+    named(ex.q7, "case_b", "system prompt")
     named(ex.q7, "case_b", "RAG")
     named(ex.q7, "case_c", "offline")
     named(ex.q7, "case_d", "online")

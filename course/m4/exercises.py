@@ -165,9 +165,9 @@ q4 = Exercise(
                                      "per OS version, before and after.",
              }, wrong="compare the complaint rate per os_version on each night."),
         Part("roll_back_model", Choice({"yes": (), "no": ()}), "eaacd797bdddd386", {
-            "56b11315e776c33a": "v15 went out the same night, but within each platform its "
-                                "complaint rate matches v14's. Rolling it back would not fix "
-                                "anything.",
+            "56b11315e776c33a": "v15 went out the same night, but the runbook asks whether its "
+                                "own traffic shows the symptom: compare v15 with v14 within "
+                                "each platform on the night after.",
         }),
         Part("first_owner", Choice({"mobile app team": ("app team", "mobile team", "client"),
                                     "ml team": ("model team", "data science"),
@@ -208,8 +208,8 @@ q5 = Exercise(
             "3371514d11302002": "the model is fine; something around it stopped refreshing.",
         }, wrong=_WHICH),
         Part("case_e", _PATTERN, "6194cf35bd7670fd", {
-            "a216a0cb1f3ab5a9": "the customers and their features look the same; what they "
-                                "do given those features changed.",
+            "a216a0cb1f3ab5a9": "the bookings look exactly as before; what changed is how "
+                                "likely a booking like them is to be cancelled.",
         }, wrong=_WHICH),
     ],
     hints=[
@@ -221,16 +221,20 @@ q5 = Exercise(
 
 q6 = Exercise(
     key="q6",
-    title="choose the rollout",
+    title="choose the next stage",
     parts=[
         Part("case_a", _ROLLOUT, "51c6d7ee7783edfd", {
             "2bba0abcb0e23ae3": "even 1% of payments decided wrongly costs real money, and "
-                                "this model's decisions can be computed without acting on "
-                                "them. Compare first, with no customer affected.",
-        }, wrong="which rollout lets you see live behaviour with no customer affected?"),
+                                "this model has never run on live payments while its "
+                                "decisions can be computed without acting on them. Compare "
+                                "first, with no customer affected.",
+            "4a2fa7e23fc642cd": "widening exposure step by step comes after a small share "
+                                "has shown no harm; this model has not run live at all.",
+        }, wrong="which stage lets you see live behaviour with no customer affected?"),
         Part("case_b", _ROLLOUT, "758211ce27d68bdd", {
-            "90322f0f0def391a": "resolution rate only exists if customers talk to the new "
-                                "version. A shadow cannot measure it.",
+            "90322f0f0def391a": "the shadow week is done, and resolution rate only exists if "
+                                "customers talk to the new version. Another shadow cannot "
+                                "measure it.",
             "9acb714d812c139b": "a staged rollout across markets is for after you know it "
                                 "works somewhere; first expose a small share with a "
                                 "rollback trigger.",
@@ -254,6 +258,8 @@ q6 = Exercise(
                  "automatically."),
     ],
     hints=[
+        "Read what each model has already been through: the next stage is the first one it "
+        "has not passed.",
         "Shadow: the new model runs on real traffic, its outputs are logged, not used.",
         "Canary: a small share of real users get the new model, with an automatic rollback "
         "trigger. Staged: exposure widens in steps, each gated on the last.",
@@ -262,7 +268,8 @@ q6 = Exercise(
              "the rollback trigger before you start.",
 )
 
-_RAG = Choice({"rag": ("retrieval", "retrieval augmented generation"),
+_RAG = Choice({"prompting": ("prompt", "system prompt", "prompt engineering"),
+               "rag": ("retrieval", "retrieval augmented generation"),
                "fine tuning": ("fine-tuning", "finetuning", "fine tune")})
 _EVAL = Choice({"online": ("a/b test", "ab test", "live"),
                 "offline": ("held out", "held-out", "holdout")})
@@ -275,10 +282,16 @@ q7 = Exercise(
             "1b2c232d38129f04": "facts that change weekly would need a retrain every week, and "
                                 "the model would still quote last week's policy in between. "
                                 "Retrieve the current article at answer time.",
+            "502ecd9867773bfc": "2,000 articles that change weekly do not fit in a prompt, "
+                                "and someone would have to rewrite it every week.",
         }),
         Part("case_b", _RAG, "631a44ce9b0b3129", {
             "5eaee4fae98b3f2c": "tone and format are behaviour, not facts to look up; "
                                 "retrieval cannot teach them.",
+            "0844b1dc9ba17c33": "prompting first is the right habit, and here it was done: a "
+                                "month of it left the tone drifting, 1 answer in 8 off-format "
+                                "and 1,200 extra tokens per call. What does the team have "
+                                "that prompting cannot use?",
         }),
         Part("case_c", _EVAL, "2b61f79354d40b44", {
             "3db1f3e607b70969": "the logged clicks only cover what the old ranker showed; a "
@@ -292,11 +305,13 @@ q7 = Exercise(
         }),
     ],
     hints=[
-        "RAG brings knowledge in at answer time; fine-tuning changes how the model behaves.",
+        "Try prompting first. RAG brings knowledge in at answer time; fine-tuning changes "
+        "how the model behaves, and needs examples of the behaviour you want.",
         "Offline evaluation needs labelled data that says how the new model would have done; "
         "when the new model's choices change what users see, that data does not exist yet.",
     ],
-    takeaway="Rules of thumb: changing facts, retrieve; stable behaviour, fine-tune. Decisions "
+    takeaway="Rules of thumb: prompt first; changing facts, retrieve; behaviour that prompting "
+             "cannot hold, with examples to learn from, fine-tune. Decisions "
              "that change what users see, test online; routine refreshes, gate offline.",
 )
 
@@ -321,7 +336,8 @@ q8 = Exercise(
                                              unit="frauds per day"), "ff2eaaf18b2e9696", {
             "b702ba9c3e8d8b9c": "that is fraud stopped at the starting threshold 0.50. Give it "
                                 "at your threshold.",
-        }, wrong="review.compute(review_threshold=your_threshold).fraud_caught_per_day"),
+        }, wrong="the frauds stopped per day by rules, auto-block and review together, at "
+                 "your threshold."),
     ],
     hints=[
         "Watch the right-hand chart: where does the arrivals curve cross the capacity line?",

@@ -49,7 +49,7 @@ def quillio_incident(seed: int = INCIDENT_SEED) -> pd.DataFrame:
     wrong answer).
 
     What happened (the exercise's answer, kept out of the notebook): overnight, Android 15
-    reached many phones, and the app's text input on Android 15 drops everything after the
+    reached half of the Android phones (none had it the night before), and the app's text input on Android 15 drops everything after the
     first line break, so the model answers a truncated question. The new model version that
     went out the same night is not involved.
     """
@@ -58,7 +58,8 @@ def quillio_incident(seed: int = INCIDENT_SEED) -> pd.DataFrame:
     for night, n in (("before", 24_000), ("after", 24_500)):
         platform = rng.choice(["ios", "android", "web"], size=n, p=[0.5, 0.32, 0.18])
         region = rng.choice(["americas", "europe", "asia"], size=n, p=[0.45, 0.35, 0.2])
-        android15_share = 0.08 if night == "before" else 0.5
+        # The OS update started reaching phones after the "before" night: nobody had it yet.
+        android15_share = 0.0 if night == "before" else 0.5
         os_version = np.where(
             platform == "android",
             np.where(rng.random(n) < android15_share, "android 15", "android 14"),
