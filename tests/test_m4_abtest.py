@@ -74,16 +74,29 @@ def test_statsmodels_sample_size_matches_the_hand_formulas(lift, baseline):
     classic = abtest.n_required_statsmodels(lift, baseline_rate=baseline)
     # 2 asin(sqrt(p)) has variance 1 / n; the difference of two groups 2 / n.
     assert classic == pytest.approx(2 * ((Z + Z_POWER) / h) ** 2, rel=1e-3)
-    # The variance-aware formula with one run per input and two groups is the Wald version.
+    # With one run per input and two groups (a live test) the design-aware size is the
+    # statsmodels number itself (one number per quantity), and the Wald version is close.
     wald = (Z + Z_POWER) ** 2 * (baseline * (1 - baseline) + p_b * (1 - p_b)) / (lift / 100) ** 2
     ours = abtest.n_required(lift, baseline_rate=baseline, samples_per_input=1)
-    assert ours == pytest.approx(wald, rel=1e-9)
-    assert ours == pytest.approx(classic, rel=0.02)
+    assert ours == pytest.approx(classic, rel=1e-12)
+    assert ours == pytest.approx(wald, rel=0.02)
+
+
+@pytest.mark.parametrize("design", [dict(samples_per_input=4, run_to_run_sd=0.3),
+                                    dict(paired=True), dict(paired=True, samples_per_input=3)])
+def test_design_sample_size_scales_the_textbook_one_by_the_variance(design):
+    """n_required = statsmodels' n x V(design) / V(live test): a design effect."""
+    sd = design.pop("run_to_run_sd", 0.15)
+    v = abtest.variance_of_difference(0.3, 2.0, sd, design.get("samples_per_input", 1),
+                                      design.get("paired", False))
+    textbook = 0.3 * 0.7 + 0.32 * 0.68
+    assert abtest.n_required(2.0, run_to_run_sd=sd, **design) == pytest.approx(
+        abtest.n_required_statsmodels(2.0) * v / textbook, rel=1e-12)
 
 
 def test_statsmodels_sample_size_gives_eighty_percent_simulated_power():
     result = abtest.compute(2.0)
-    assert result.n_required_statsmodels == 8_393
+    assert result.n_required_statsmodels == result.n_required == 8_393
     at_n = abtest.compute(2.0, inputs_per_arm=result.n_required_statsmodels)
     assert at_n.power == pytest.approx(0.80, abs=0.015)
     for design in (dict(samples_per_input=4, run_to_run_sd=0.3), dict(paired=True)):

@@ -5,11 +5,11 @@ import math
 import pytest
 from scipy.stats import norm
 
+from course.m4 import abtest, scenarios
 from course.m4 import exercises as ex
 from course.m4 import policy as pol
-from course.m4 import scenarios
 from tests.exercise_checks import named, right, status  # noqa: F401
-from tests.m4_cases import CASES
+from tests.m4_cases import CASES, q3_scaffold
 
 
 def test_every_exercise_has_cases_hints_and_two_misconceptions():
@@ -26,7 +26,7 @@ def n_per_arm(p1, p2, alpha=0.05, power=0.8, sides=2):
     return 2 * (z / h) ** 2
 
 
-def test_q1_sample_size():
+def test_q1_sample_size_and_plan():
     n = math.ceil(n_per_arm(0.30, 0.32))
     right(ex.q1, "n_per_arm", n)
     right(ex.q1, "days_needed", math.ceil(2 * n / 1500))
@@ -34,10 +34,35 @@ def test_q1_sample_size():
     named(ex.q1, "n_per_arm", math.ceil(n_per_arm(0.30, 0.32, sides=1)))
     named(ex.q1, "n_per_arm", math.ceil(n_per_arm(0.30, 0.32, power=0.5)))
     named(ex.q1, "n_per_arm", 2 * n)
-    named(ex.q1, "n_per_arm", math.ceil(n_per_arm(0.30, 0.306)))
+    named(ex.q1, "n_per_arm", math.ceil(n_per_arm(0.30, 0.306)))        # 2% of 30%
     named(ex.q1, "days_needed", math.ceil(n / 1500))
-    # The premise: the planned sample in the experiments table is this size, rounded.
-    assert abs(scenarios.PLANNED_PER_ARM - n) < 50
+    named(ex.q1, "days_needed", 2 * n / 1500)                      # not whole days
+    # Read off the explorer's reading (rounded to the hundred): "close", not plain wrong.
+    assert status(ex.q1, "n_per_arm", round(n, -2)) == "close"
+    assert status(ex.q1, "n_per_arm", 8_000) == "incorrect"
+    # The premise: one number everywhere (the experiments' plan and the explorer's line).
+    assert scenarios.PLANNED_PER_ARM == n == abtest.compute(2.0).n_required
+    # The plan: the week on offer is shorter than the test; daily looks are peeking.
+    days = math.ceil(2 * n / 1500)
+    assert days > 7
+    right(ex.q1, "plan", "run the planned days")
+    named(ex.q1, "plan", "stop after a week")
+    named(ex.q1, "plan", "stop at the first significant look")
+    # "a week gives each arm 5,250 conversations, about 60% power": power by hand (Cohen's h).
+    h = 2 * math.asin(math.sqrt(0.32)) - 2 * math.asin(math.sqrt(0.30))
+    week = 7 * 1500 / 2
+    assert week == 5_250
+    power_week = norm.cdf(h * math.sqrt(week / 2) - norm.ppf(0.975))
+    assert round(power_week, 1) == 0.6
+
+
+def test_q1_feedback_before_the_last_hint_carries_no_code():
+    """Issue 8 §3: no first wrong-answer message and no hint before the last holds the call."""
+    for part in ex.q1.parts:
+        assert "solve_power" not in part.wrong and "NormalIndPower" not in part.wrong
+        assert all("solve_power" not in m for m in part.feedback.values())
+    assert all("solve_power" not in h for h in ex.q1.hints[:-1])
+    assert "solve_power" in ex.q1.hints[-1]
 
 
 def test_q2_decisions():
@@ -48,23 +73,36 @@ def test_q2_decisions():
         se = math.sqrt(p1 * (1 - p1) / r.control_n + p2 * (1 - p2) / r.treatment_n)
         low = p2 - p1 - norm.ppf(0.975) * se
         z = (p2 - p1) / se
-        if r.control_n < r.planned_per_arm:
+        # SRM by hand: chi-square of two counts against equal halves, 1 degree of freedom.
+        half = (r.control_n + r.treatment_n) / 2
+        chi2 = ((r.control_n - half) ** 2 + (r.treatment_n - half) ** 2) / half
+        srm_p = 2 * norm.sf(math.sqrt(chi2))
+        if srm_p < 0.001:
+            want[name] = "investigate"
+            assert low > 0                      # the premise: D's interval tempts
+            assert min(r.control_n, r.treatment_n) >= r.planned_per_arm
+        elif r.control_n < r.planned_per_arm:
             want[name] = "keep running"
             assert 2 * norm.sf(z) < 0.05       # the premise: C looks significant at its peek
+            assert r.control_n < r.planned_per_arm / 3
         else:
             want[name] = "ship" if low > 0 else "don't ship"
         if name == "A":
             right(ex.q2, "a_ci_low", 100 * low)
             named(ex.q2, "a_ci_low", 100 * (p2 - p1))
             named(ex.q2, "a_ci_low", 100 * (p2 - p1 - norm.ppf(0.95) * se))
-    assert want == {"A": "ship", "B": "don't ship", "C": "keep running"}
-    for case, decision in zip(("case_a", "case_b", "case_c"), want.values(), strict=True):
+    assert want == {"A": "ship", "B": "don't ship", "C": "keep running", "D": "investigate"}
+    for case, decision in zip(("case_a", "case_b", "case_c", "case_d"), want.values(),
+                              strict=True):
         right(ex.q2, case, decision)
     named(ex.q2, "case_c", "ship")
     named(ex.q2, "case_b", "keep running")
+    for wrong in ("ship", "keep running", "don't ship"):
+        named(ex.q2, "case_d", wrong)
 
 
 def reference_policy(r):
+    """Retrains on a major shift at once (the early reaction)."""
     if r["candidate_error"] is not None and r["candidate_error"] > r["deployed_error_on_window"]:
         return "rollback"
     if r["psi"] >= 0.25:
@@ -73,9 +111,38 @@ def reference_policy(r):
     return "retrain" if e is not None and e > r["reference_error"] + 0.03 else "keep"
 
 
+def alerting_policy(r):
+    """Keeps the model and alerts on a major shift while labels are late; retrains once the
+    labels confirm the damage (issue 9 #2: this must pass too)."""
+    if r["candidate_error"] is not None and r["candidate_error"] > r["deployed_error_on_window"]:
+        return "rollback"
+    e = r["labelled_error"]
+    if e is not None and e > r["reference_error"] + 0.03:
+        return "retrain"
+    return "alert" if e is None and r["psi"] >= 0.25 else "keep"
+
+
+def scaffold(shift_psi, shift_action):
+    ns = {}
+    exec(q3_scaffold(shift_psi, shift_action), ns)  # noqa: S102
+    return ns["policy"]
+
+
 @pytest.mark.parametrize("seed", range(1, 16))
-def test_q3_judge_accepts_a_sound_policy_on_any_stream(seed):
-    assert pol.judge_policy(reference_policy, seed) == ("correct", "")
+@pytest.mark.parametrize("sound", [reference_policy, alerting_policy])
+def test_q3_judge_accepts_a_sound_policy_on_any_stream(seed, sound):
+    assert pol.judge_policy(sound, seed) == ("correct", "")
+
+
+@pytest.mark.parametrize("psi, action", [(0.25, "investigate"), (0.25, "retrain"),
+                                         (0.1, "alert"), (0.3, "Investigate")])
+def test_q3_scaffold_accepts_both_defensible_actions(psi, action):
+    right(ex.q3, "policy", scaffold(psi, action))
+
+
+def test_q3_blank_scaffold_is_not_attempted():
+    assert status(ex.q3, "policy", scaffold(None, None)) == "not attempted"
+    assert status(ex.q3, "policy", scaffold(0.25, None)) == "not attempted"
 
 
 @pytest.mark.parametrize("name", list(CASES["q3"]["misconceptions"]))
@@ -87,7 +154,9 @@ def test_q3_judge_rejects_each_misconception(name):
 
 def test_q3_judge_catches_noise_chasing_and_slow_policies():
     jumpy = lambda r: "retrain" if r["psi"] >= 0.05 else reference_policy(r)  # noqa: E731
-    assert status(ex.q3, "policy", jumpy) == "incorrect"
+    assert status(ex.q3, "policy", jumpy) == "misconception"
+    nervous = lambda r: "investigate" if r["psi"] >= 0.05 else reference_policy(r)  # noqa: E731
+    assert status(ex.q3, "policy", nervous) == "misconception"
 
     def labels_only(r):
         if r["candidate_error"] is not None and r["candidate_error"] > r[
@@ -96,9 +165,24 @@ def test_q3_judge_catches_noise_chasing_and_slow_policies():
         e = r["labelled_error"]
         return "retrain" if e is not None and e > r["reference_error"] + 0.03 else "keep"
 
-    assert status(ex.q3, "policy", labels_only) == "incorrect"
+    assert status(ex.q3, "policy", labels_only) == "misconception"
+
+    def alerts_forever(r):   # never turns the alert into a retrain on the new labels
+        return "investigate" if r["psi"] >= 0.25 else labels_only(r)
+
+    assert status(ex.q3, "policy", alerts_forever) == "incorrect"
     assert status(ex.q3, "policy", lambda r: "Retrain please") == "format"
     assert status(ex.q3, "policy", 42) == "format"
+
+
+def test_q3_hints_name_only_real_report_keys():
+    """Issue 9 #1: a hint that names a key the report lacks sends learners to a KeyError."""
+    import re
+
+    keys = set(pol.streams(1)["noise"][0])
+    for hint in ex.q3.hints:
+        for word in re.findall(r"[a-z]+_[a-z_]+", hint):
+            assert word in keys | {"shift_psi", "shift_action"}, word
 
 
 def test_q3_streams_have_the_situations_they_claim():
@@ -118,7 +202,10 @@ def test_q4_incident():
     d = scenarios.quillio_incident()
     before = d[d.night == "before"].groupby("os_version")["complained"].mean()
     after = d[d.night == "after"].groupby("os_version")["complained"].mean()
-    culprit = (after - before).idxmax()
+    culprit = after.idxmax()
+    # Issue 9 #13: the OS version that broke parsing did not exist the night before.
+    assert culprit not in before.index
+    assert (after.drop(culprit) - before).abs().max() < 0.01      # nothing else moved
     right(ex.q4, "culprit_os", culprit)
     named(ex.q4, "culprit_os", "android 14")
     totals = d.groupby("night")["complained"].sum()
@@ -150,6 +237,7 @@ def test_q6_rollouts():
     for case, r in {"case_a": "shadow", "case_b": "canary", "case_c": "staged"}.items():
         right(ex.q6, case, r)
     named(ex.q6, "case_a", "canary")
+    named(ex.q6, "case_a", "staged")
     named(ex.q6, "case_b", "shadow")
     named(ex.q6, "case_b", "staged")
     named(ex.q6, "case_c", "canary")
@@ -163,6 +251,8 @@ def test_q7_decision_rules():
                          "case_d": "offline"}.items():
         right(ex.q7, case, answer)
     named(ex.q7, "case_a", "fine-tuning")
+    named(ex.q7, "case_a", "prompting")
+    named(ex.q7, "case_b", "system prompt")
     named(ex.q7, "case_b", "RAG")
     named(ex.q7, "case_c", "offline")
     named(ex.q7, "case_d", "online")

@@ -1,7 +1,8 @@
 """Retrain-and-rollback policies, written by learners and judged on simulated weeks.
 
 A policy is a function that reads one weekly report (a dict) and returns ``"retrain"``,
-``"keep"`` or ``"rollback"``. The report's keys:
+``"keep"``, ``"rollback"`` or ``"investigate"`` (alert a person and keep the deployed model
+meanwhile; ``"alert"`` is accepted as the same action). The report's keys:
 
 ``week``
     week number, from 0.
@@ -22,6 +23,12 @@ A policy is a function that reads one weekly report (a dict) and returns ``"retr
 :func:`judge_policy` runs a policy on seeded streams of weeks (noise only, a sudden input
 shift, a slow performance decay with steady inputs, a bad and a good retrain candidate,
 weeks with late labels) and checks what it does, not how it is written.
+
+When the inputs shift far while labels are still late, two answers are defensible and both
+pass: retrain at once (an early reaction, though the only labels are from the old world), or
+keep the model and alert a person to find what changed upstream (a retrain would also learn a
+pipeline bug, as in Module 2's dropped rows). Staying silent does not pass, and neither does
+an alert that never becomes a retrain once the new labels confirm the damage.
 """
 
 from __future__ import annotations
@@ -30,7 +37,9 @@ import numpy as np
 
 from course.exercises import AnswerFormatError
 
-ACTIONS = ("retrain", "keep", "rollback")
+ACTIONS = ("retrain", "keep", "rollback", "investigate")
+#: Other words a policy may return for an action.
+ALIASES = {"alert": "investigate"}
 REFERENCE_ERROR = 0.10
 
 
@@ -83,6 +92,10 @@ def streams(seed: int = 1, weeks: int = 20) -> dict[str, list[dict]]:
     return out
 
 
+class NotAnswered(Exception):
+    """The policy returned ``None``: the scaffold's blank is still there."""
+
+
 def _decide(policy, report: dict) -> str:
     try:
         action = policy(dict(report))
@@ -92,10 +105,14 @@ def _decide(policy, report: dict) -> str:
                  if missing else "")
         raise AnswerFormatError(f"your policy raised {type(err).__name__}: {err} in week "
                                 f"{report['week']}{extra}") from None
-    if not isinstance(action, str) or action.strip().lower() not in ACTIONS:
+    if action is None:
+        raise NotAnswered(report["week"])
+    said = action.strip().lower() if isinstance(action, str) else action
+    said = ALIASES.get(said, said)
+    if said not in ACTIONS:
         raise AnswerFormatError(f"your policy returned {action!r}; return one of "
                                 + ", ".join(repr(a) for a in ACTIONS))
-    return action.strip().lower()
+    return said
 
 
 def run(policy, seed: int = 1) -> dict[str, list[str]]:
@@ -107,9 +124,13 @@ def judge_policy(policy, seed: int = 1) -> tuple[str, str]:
     """Judge a learner's policy by its actions on seeded streams (see module docstring)."""
     if not callable(policy):
         raise AnswerFormatError(f"got a {type(policy).__name__}; give a function that takes "
-                                "a weekly report dict and returns 'retrain', 'keep' or "
-                                "'rollback'")
-    acts = run(policy, seed)
+                                "a weekly report dict and returns 'retrain', 'keep', "
+                                "'rollback' or 'investigate'")
+    try:
+        acts = run(policy, seed)
+    except NotAnswered as blank:
+        return ("not attempted", f"your policy returned None in week {blank.args[0]}: "
+                "replace the scaffold's None with an action")
     weeks = streams(seed)
     all_actions = [a for stream in acts.values() for a in stream]
     if all(a == "retrain" for a in all_actions):
@@ -131,15 +152,29 @@ def judge_policy(policy, seed: int = 1) -> tuple[str, str]:
     noisy = [r["week"] for r, a in zip(weeks["noise"], acts["noise"], strict=True)
              if a != "keep"]
     if noisy:
-        return ("incorrect", f"in the noise-only stream your policy acted in week {noisy[0]} "
+        return ("misconception", f"in the noise-only stream your policy acted in week {noisy[0]} "
                 "(PSI under 0.1, error within a point of the reference). That is noise.")
     if any(a != "keep" for a in acts["late labels"]):
-        return ("incorrect", "with inputs steady and labels simply late, there is no evidence "
-                "of a problem yet; keep the model.")
-    shift_at = next(r["week"] for r in weeks["input shift"] if r["psi"] >= 0.25)
-    if "retrain" not in acts["input shift"][shift_at:shift_at + 2]:
-        return ("incorrect", "inputs moved far (PSI above 0.25) and your policy did not retrain "
-                "within a week; waiting for late labels leaves the model on the old world.")
+        return ("misconception", "with inputs steady and labels simply late, there is no evidence "
+                "of a problem yet; keep the model (an alert with nothing behind it teaches "
+                "people to ignore alerts).")
+    shift = weeks["input shift"]
+    shift_acts = acts["input shift"]
+    shift_at = next(r["week"] for r in shift if r["psi"] >= 0.25)
+    reaction = shift_acts[shift_at:shift_at + 2]
+    if not {"retrain", "investigate"} & set(reaction):
+        if "rollback" in reaction:
+            return ("misconception", "inputs moved far (PSI above 0.25) and your policy rolled "
+                    "back: there is no new model to take back, and the previous one was "
+                    "trained even further from today's inputs.")
+        return ("misconception", "inputs moved far (PSI above 0.25) and within a week your "
+                "policy neither retrained nor alerted anyone: it waited silently for labels "
+                "that are weeks late.")
+    landed = next(r["week"] for r in shift[shift_at:] if r["labelled_error"] is not None)
+    if "retrain" not in shift_acts[shift_at:landed + 2]:
+        return ("incorrect", "after the input shift the new labels landed and show the error "
+                "far above the reference, yet your policy never retrained: an alert is the "
+                "first step, the retrain on the new labels is the fix.")
     decay = weeks["performance decay"]
     over = next((r["week"] for r in decay if r["labelled_error"] > REFERENCE_ERROR + 0.05),
                 None)
