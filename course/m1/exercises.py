@@ -27,21 +27,23 @@ q1 = Exercise(
     key="q1",
     title="precision and recall from Ledgerly's week",
     parts=[
-        Part("precision", FRACTION, "b34ce758ea69b774", {
-            "40010f832cda759f": "that is the share of all fraud that was flagged, which is "
+        Part("precision", FRACTION, "58ef15eb6130215f", {
+            "20ec371d00700d64": "that is the share of all fraud that was flagged, which is "
                                 "recall. Precision starts from the flagged transactions: "
                                 "what share of them were fraud?",
-            "94a00c685f832a61": "that is accuracy, the share of all decisions that were right. "
-                                "With 2% fraud, accuracy is high even for a useless model; "
+            "69bdff47acceec42": "that is accuracy, the share of all decisions that were right. "
+                                "With 1% fraud, accuracy is high even for a useless model; "
                                 "precision only looks at flagged transactions.",
-        }, wrong="check which cells of the confusion matrix you divided."),
-        Part("recall", FRACTION, "f6de4246719de931", {
-            "227cc20e34784f5f": "that is the share of flagged transactions that were fraud, "
+        }, wrong="check which cells of the confusion matrix you divided.",
+            close=(2, "8221ac6fefdfc8f2")),
+        Part("recall", FRACTION, "944fdca92e377a78", {
+            "5dd0ac54fa38c220": "that is the share of flagged transactions that were fraud, "
                                 "which is precision. Recall starts from the fraud: what share "
                                 "of it did the model flag?",
-            "137a89ac4e9fb146": "that is the share of good customers the model let through "
+            "775c4af000394c14": "that is the share of good customers the model let through "
                                 "(specificity). Recall is about the fraud cases.",
-        }, wrong="check which cells of the confusion matrix you divided."),
+        }, wrong="check which cells of the confusion matrix you divided.",
+            close=(2, "5a4a1a320bb704e9")),
     ],
     hints=[
         "Both metrics have the same numerator: fraud that was flagged (true positives).",
