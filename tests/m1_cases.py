@@ -28,12 +28,24 @@ CASES = {
                 "import numpy as np\n"
                 "r = threshold.compute(0.5, prevalence=0.01, cost_fp=30, cost_fn=400,\n"
                 "                      review_capacity=3_000, review_cost=5, n_per_day=50_000)\n"
-                "cheapest_threshold = float(r.thresholds[int(np.nanargmax(r.f1_curve))])"),
+                "cheapest_threshold = float(r.thresholds[int(np.nanargmax(r.f1_curve))])\n"
+                'more_of = "false positives"'),
             "keeps the old review capacity": (
                 "cheapest_threshold = threshold.compute(\n"
                 "    0.5, prevalence=0.01, cost_fp=30, cost_fn=400, review_capacity=300,\n"
-                "    review_cost=5, n_per_day=50_000).cheapest_threshold"),
-            "keeps the default threshold": "cheapest_threshold = 0.5",
+                "    review_cost=5, n_per_day=50_000).cheapest_threshold\n"
+                'more_of = "false positives"'),
+            "keeps the default threshold": 'cheapest_threshold = 0.5\nmore_of = "false positives"',
+            "thinks a bigger team lets Ledgerly be stricter": (
+                "cheapest_threshold = threshold.compute(\n"
+                "    0.5, prevalence=0.01, cost_fp=30, cost_fn=400, review_capacity=3_000,\n"
+                "    review_cost=5, n_per_day=50_000).cheapest_threshold\n"
+                'more_of = "false negatives"'),
+            "confuses flagged with blocked": (
+                "cheapest_threshold = threshold.compute(\n"
+                "    0.5, prevalence=0.01, cost_fp=30, cost_fn=400, review_capacity=3_000,\n"
+                "    review_cost=5, n_per_day=50_000).cheapest_threshold\n"
+                'more_of = "blocked customers"'),
         },
     },
     "q3": {
@@ -42,6 +54,11 @@ CASES = {
             "any 5-point F1 drop blocks": 'block = "both"\nextra_cost_b = 36_000',
             "a 5-point drop is noise": 'block = "neither"\nextra_cost_b = 0',
             "blames the lower precision": 'block = "A"\nextra_cost_b = -46_062',
+            "subtracts the wrong way round": (
+                "cost_b = scenarios.ledgerly_daily_cost(precision=0.70, recall=0.52)\n"
+                'block = "B"\nextra_cost_b = cost_v2 - cost_b'),
+            "counts only the extra fraud": (
+                'block = "B"\nextra_cost_b = (0.70 - 0.52) * 500 * 400'),
         },
     },
     "q4": {

@@ -133,3 +133,38 @@ def test_notebook1_which_side_matters_follows_the_costs():
     t2, p2 = cheapest(200, 25)
     assert (t2, round(p2, 2)) == (0.72, 0.38)
     assert p2 > 2 * p
+
+
+def _plain_day(t, capacity):
+    """A day at threshold t with a review queue, from the labelled scores (plain numpy)."""
+    s = scenarios.ledgerly_scores()
+    tp, fp = 500 * np.mean(s.fraud >= t), 49_500 * np.mean(s.legit >= t)
+    flagged = tp + fp
+    reviewed = min(flagged, capacity)
+    good_blocked = fp * (1 - reviewed / flagged) if flagged else 0.0
+    cost = (500 - tp) * 400 + good_blocked * 30 + reviewed * 5
+    return {"flagged": flagged, "reviewed": reviewed, "blocked": flagged - reviewed,
+            "good_blocked": good_blocked, "missed": 500 - tp, "cost": cost}
+
+
+def test_notebook1_worked_example_day():
+    """'1,465 payments are flagged, the team reviews 300 of them, and the other 1,165 are
+    blocked ..., 975 of them good customers. Meanwhile 261 fraudulent payments a day ...
+    go through.'"""
+    d = _plain_day(0.59, 300)
+    assert [round(d[k]) for k in ("flagged", "reviewed", "blocked", "good_blocked", "missed")] \
+        == [1465, 300, 1165, 975, 261]
+
+
+def test_notebook1_bigger_team_saving():
+    """'if the team grows but the threshold stays at 0.59: Ledgerly saves only about half of
+    what it saves once the threshold moves too (about $23,000 instead of about $45,000 a day),
+    and half the new team sits idle.'"""
+    today = _plain_day(0.59, 300)["cost"]
+    grid = np.round(np.arange(1, 100) / 100, 2)
+    best_new = min(_plain_day(t, 3_000)["cost"] for t in grid)
+    kept = _plain_day(0.59, 3_000)
+    assert round((today - kept["cost"]) / 1000) == 23
+    assert round((today - best_new) / 1000) == 45
+    assert 0.45 <= (today - kept["cost"]) / (today - best_new) <= 0.55
+    assert 0.45 <= kept["reviewed"] / 3_000 <= 0.55

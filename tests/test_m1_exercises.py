@@ -49,17 +49,19 @@ def test_q1_precision_recall():
 GRID = np.round(np.arange(0.01, 1.0, 0.01), 2)
 
 
-def cost_curve(capacity):
-    """Ledgerly's daily cost per threshold, straight from the labelled scores."""
+def day(t, capacity):
+    """One day at threshold ``t``: (good flagged, fraud missed, good blocked, cost), plainly."""
     s = scenarios.ledgerly_scores()
     fraud, good = 500.0, 49_500.0
-    out = []
-    for t in GRID:
-        tp, fp = fraud * np.mean(s.fraud >= t), good * np.mean(s.legit >= t)
-        flagged = tp + fp
-        r = min(1.0, capacity / flagged) if flagged else 1.0
-        out.append((fraud - tp) * 400 + fp * (1 - r) * 30 + flagged * r * 5)
-    return np.array(out)
+    tp, fp = fraud * np.mean(s.fraud >= t), good * np.mean(s.legit >= t)
+    flagged = tp + fp
+    r = min(1.0, capacity / flagged) if flagged else 1.0
+    return fp, fraud - tp, fp * (1 - r), (fraud - tp) * 400 + fp * (1 - r) * 30 + flagged * r * 5
+
+
+def cost_curve(capacity):
+    """Ledgerly's daily cost per threshold, straight from the labelled scores."""
+    return np.array([day(t, capacity)[3] for t in GRID])
 
 
 def test_q2_cheapest_threshold():
@@ -72,10 +74,32 @@ def test_q2_cheapest_threshold():
     named(ex.q2, "cheapest_threshold", GRID[int(np.argmax(f1))])
 
 
+def test_q2_the_bigger_team_buys_more_false_positives():
+    old_t, new_t = GRID[np.argmin(cost_curve(300))], GRID[np.argmin(cost_curve(3_000))]
+    old, new = day(old_t, 300), day(new_t, 3_000)
+    # The premise, from plain counts: more good payments flagged, less fraud let through,
+    # fewer good customers blocked (none: the bigger team reviews every flag).
+    assert new[0] > 1.5 * old[0] and new[1] < old[1] and new[2] < 1 < old[2]
+    for answer in ("false positives", "good payments flagged", "False positive."):
+        right(ex.q2, "more_of", answer)
+    for wrong in ("false negatives", "blocked customers", "neither"):
+        named(ex.q2, "more_of", wrong)
+
+
 # q3 ---------------------------------------------------------------------------------------
 def daily_cost(precision, recall, cost_fp=30, cost_fn=400):
     caught = 500 * recall
     return (500 - caught) * cost_fn + caught * (1 / precision - 1) * cost_fp
+
+
+def test_q3_helper_prices_a_confusion_matrix():
+    """ledgerly_daily_cost against a plain count of a matrix with that precision and recall."""
+    for p, r in [(0.6, 0.7), (0.51, 0.72), (0.7, 0.52), (1.0, 0.3)]:
+        tp = 500 * r
+        fp, fn = tp / p - tp, 500 - tp
+        assert scenarios.ledgerly_daily_cost(p, r) == pytest.approx(fn * 400 + fp * 30)
+    with pytest.raises(ValueError):
+        scenarios.ledgerly_daily_cost(0, 0.5)
 
 
 def test_q3_launch_decision():
@@ -88,18 +112,19 @@ def test_q3_launch_decision():
         f1 = f1_score([1, 1, 0, 0], [1, 0, 1, 0], sample_weight=weights)
         assert table.loc[name, "f1"] == pytest.approx(f1, abs=1e-4)
     for name in ("A", "B"):
-        assert 0.04 <= table.loc["current", "f1"] - table.loc[name, "f1"] <= 0.06
+        assert 0.04 <= table.loc["v2", "f1"] - table.loc[name, "f1"] <= 0.06
     cost = {m: daily_cost(*pr) for m, pr in scenarios.LEDGERLY_CANDIDATES.items()}
-    assert cost["A"] < cost["current"] < cost["B"]
+    assert cost["A"] < cost["v2"] < cost["B"]
     right(ex.q3, "block", "B")
     right(ex.q3, "block", "candidate b")
     for wrong in ("A", "both", "neither"):
         named(ex.q3, "block", wrong)
-    right(ex.q3, "extra_cost_b", cost["B"] - cost["current"])
+    right(ex.q3, "extra_cost_b", cost["B"] - cost["v2"])
     missed_only = (500 * (1 - 0.52) - 500 * (1 - 0.70)) * 400
     named(ex.q3, "extra_cost_b", missed_only)
     swapped = daily_cost(0.70, 0.52, 400, 30) - daily_cost(0.60, 0.70, 400, 30)
     named(ex.q3, "extra_cost_b", swapped)
+    named(ex.q3, "extra_cost_b", cost["v2"] - cost["B"])
 
 
 # q4 ---------------------------------------------------------------------------------------

@@ -56,9 +56,19 @@ q1 = Exercise(
              "third of the fraud: precision and recall tell two different money stories.",
 )
 
+_MISTAKE = Choice({
+    "false positives": ("false positive", "fp", "good payments flagged", "flagged good payments",
+                        "good customers flagged", "flags on good customers"),
+    "false negatives": ("false negative", "fn", "missed fraud", "fraud let through",
+                        "fraud missed"),
+    "blocked customers": ("blocked good customers", "good customers blocked", "blocks",
+                          "declined customers"),
+    "neither": ("none", "no more of either"),
+})
+
 q2 = Exercise(
     key="q2",
-    title="the cheapest threshold under a review capacity",
+    title="a bigger review team: the threshold and the mistake it buys",
     parts=[
         Part("cheapest_threshold", THRESHOLD, "0490e074cffbed6f", {
             "fdfe291170f744cf": "that is the cheapest threshold for today's team of 300. With "
@@ -71,16 +81,31 @@ q2 = Exercise(
             "5638dcdb30e7dccd": "0.5 is a habit, not a decision: nothing about Ledgerly's "
                                 "costs makes it special.",
         }, wrong="not the cheapest threshold for these costs and this review capacity."),
+        Part("more_of", _MISTAKE, "a1111390dc94ed85", {
+            "f4f43f12b6afb389": "a lower threshold flags more payments, so it lets less fraud "
+                                "through, not more. Compare fraud missed at the two "
+                                "thresholds.",
+            "510d71ef162bc465": "flags and blocks are different counts. With 3,000 reviews a "
+                                "day, look at how many flagged payments still go unreviewed "
+                                "(and so get blocked) at the new threshold.",
+            "ee29a07160a44cdf": "the model is the same, so its mistakes do not disappear. "
+                                "Count each kind of mistake at today's threshold and at the "
+                                "new one.",
+        }, wrong="pick one of the four options."),
     ],
     hints=[
         "Set every control of the explorer to the numbers in the question, not only the costs.",
-        "The review team's capacity changes what a flag costs: past capacity, a flagged good "
-        "customer is blocked instead of reviewed.",
-        "threshold.compute(...) returns cheapest_threshold for the settings you pass; pass "
-        "all of them.",
+        "The review team's capacity changes what a flag on a good customer costs: within "
+        "capacity a $5 review, past it a $30 block. Cheaper flags pull the cheapest threshold "
+        "one way; which way, and which kind of mistake grows?",
+        "Repeat the worked example's call with review_capacity=3_000, then read the outcome "
+        "at the old and the new cheapest threshold: flags on good customers are "
+        "flagged x (1 - precision), fraud missed and blocks are printed.",
     ],
     takeaway="The best threshold is a business setting: it moves with error costs, the base "
-             "rate and how many cases people can review.",
+             "rate and how many cases people can review. A bigger team buys more flags on good "
+             "customers, each now a $5 review instead of a $30 block, and less fraud let "
+             "through.",
 )
 
 q3 = Exercise(
@@ -94,25 +119,28 @@ q3 = Exercise(
                                      "a missed fraud and a blocked customer the same. Price "
                                      "each candidate's errors before deciding.",
                  "dd35c45e887bf8b7": "a 5-point drop can be harmless or expensive; which side "
-                                     "moved decides it. Compute each candidate's daily cost.",
+                                     "moved decides it. Compare each candidate's daily cost "
+                                     "with v2's.",
                  "313b8da2d7d96c55": "candidate A blocks more good customers, but each one "
                                      "costs far less than a missed fraud. Compare daily costs.",
-             }, wrong="compare each candidate's daily cost with the current model's."),
+             }, wrong="compare each candidate's daily cost with v2's."),
         Part("extra_cost_b", DOLLARS_PER_DAY, "e5e20fbfeb202a9a", {
             "aa9962b6b49f58dd": "you counted only the extra fraud that gets through. Candidate "
                                 "B also blocks fewer good customers, which saves money.",
             "29dbe1b279cf4c0d": "the two error costs look swapped: a missed fraud costs $400, "
                                 "a blocked good customer $30.",
-        }, wrong="compute each model's daily cost (missed fraud x $400 + blocked good "
-                 "customers x $30) and subtract the current model's from candidate B's."),
+            "9f4e7af29287269f": "the sign is the wrong way round: the question asks how much "
+                                "more candidate B costs than v2.",
+        }, wrong="not candidate B's daily cost minus v2's; check the precision and recall "
+                 "you gave the helper for each model."),
     ],
     hints=[
         "F1 treats both error types as equally bad. Ledgerly does not: a missed fraud costs "
         "about 13 times a blocked good customer.",
         "Per day: fraud caught = 500 x recall; fraud missed = 500 - caught; good customers "
-        "blocked = caught x (1 / precision - 1).",
-        "Daily cost = missed x 400 + blocked x 30. Compute it for the current model and for "
-        "B; extra_cost_b is B's minus the current model's.",
+        "blocked = caught x (1 / precision - 1). The helper shown above does this sum.",
+        "cost_b = scenarios.ledgerly_daily_cost(precision=0.70, recall=0.52); "
+        "extra_cost_b = cost_b - cost_v2. Block a candidate whose cost is above v2's.",
     ],
     takeaway="Same F1 drop, opposite verdicts: ask which side moved and what each error costs.",
 )
