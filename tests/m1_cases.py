@@ -72,14 +72,25 @@ CASES = {
         "notebook": "03_validation_and_drift",
         "misconceptions": {
             "trusts the random split": (
-                "honest_mae = capacity.fit_and_score(random_train, random_test, max_depth=8)\n"
                 "errors = {d: capacity.fit_and_score(random_train, random_test, max_depth=d)\n"
                 "          for d in range(1, 13)}\n"
-                "ship_depth = min(errors, key=errors.get)"),
+                "ship_depth = min(errors, key=errors.get)\n"
+                "honest_mae = errors[ship_depth]\n"
+                'plan_number = "random split"'),
             "scores on the training data": (
-                'train = demand[demand["date"] < "2025-09-01"]\n'
-                "honest_mae = capacity.fit_and_score(train, train, max_depth=8)\n"
-                "ship_depth = 12"),
+                "ship_depth = 12\n"
+                "honest_mae = capacity.fit_and_score(final_train, final_train, max_depth=12)\n"
+                'plan_number = "training"'),
+            "chooses the depth on the final period": (
+                "errors = {d: capacity.fit_and_score(final_train, final_period, max_depth=d)\n"
+                "          for d in range(1, 13)}\n"
+                "ship_depth = min(errors, key=errors.get)\n"
+                "honest_mae = errors[ship_depth]\n"
+                'plan_number = "best final period"'),
+            "reports the backtest's own error": (
+                'ship_depth = int(backtest["mean"].idxmin())\n'
+                'honest_mae = backtest["mean"].min()\n'
+                'plan_number = "backtest"'),
         },
     },
     "q6": {

@@ -6,6 +6,7 @@ change to a scenario generator cannot silently turn the prose false.
 """
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_score
 
@@ -168,3 +169,32 @@ def test_notebook1_bigger_team_saving():
     assert round((today - best_new) / 1000) == 45
     assert 0.45 <= (today - kept["cost"]) / (today - best_new) <= 0.55
     assert 0.45 <= kept["reviewed"] / 3_000 <= 0.55
+
+
+def test_notebook3_q5_after_three_numbers():
+    """'Three numbers for the same depth-6 tree ...: about 49 orders a day on a random split,
+    about 87 in the backtest, about 148 on the sealed final period ... only one of its three
+    folds holds a December peak ... had you picked the depth on the final period itself,
+    you would have reported about 118.'"""
+    from sklearn.metrics import mean_absolute_error
+    from sklearn.tree import DecisionTreeRegressor
+
+    d = scenarios.pantry_dash_demand()
+    feats = ["day_index", "weekday", "week_of_year", "promo", "temp_c"]
+
+    def mae(train, test, k):
+        m = DecisionTreeRegressor(max_depth=k, random_state=0).fit(train[feats], train["orders"])
+        return mean_absolute_error(test["orders"], m.predict(test[feats]))
+
+    folds = [("2024-09-01", "2024-12-31"), ("2025-01-01", "2025-04-30"),
+             ("2025-05-01", "2025-08-31")]
+    assert sum(pd.Timestamp(b).month == 12 for _, b in folds) == 1
+    backtest = {k: np.mean([mae(d[d["date"] < a], d[(d["date"] >= a) & (d["date"] <= b)], k)
+                            for a, b in folds]) for k in range(1, 13)}
+    assert min(backtest, key=backtest.get) == 6
+    train, final = d[d["date"] < "2025-09-01"], d[d["date"] >= "2025-09-01"]
+    r_train = d.sample(frac=0.8, random_state=0)
+    assert round(mae(r_train, d.drop(r_train.index), 6)) == 49
+    assert round(backtest[6]) == 87
+    assert round(mae(train, final, 6)) == 148
+    assert round(min(mae(train, final, k) for k in range(1, 13))) == 118

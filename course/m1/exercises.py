@@ -173,35 +173,63 @@ q4 = Exercise(
              "precision next to the base rate it should beat.",
 )
 
+_PLAN = Choice({
+    "training": ("training error", "train"),
+    "random split": ("random", "random split error"),
+    "backtest": ("backtest mean", "backtest error", "rolling origin", "rolling origin backtest"),
+    "best final period": ("lowest final period error", "best holdout",
+                          "best of the final period"),
+    "final period": ("final period error", "sealed final period", "holdout", "time holdout",
+                     "final test"),
+})
+
 q5 = Exercise(
     key="q5",
-    title="an honest score from a time-based holdout",
+    title="choose the depth, then score it honestly",
     parts=[
-        Part("honest_mae", ORDERS_PER_DAY, "63ac7454d6dd8206", {
-            "b754f5b68b5931cf": "that is the random split's score. It tests the model on days "
-                                "sitting between days it trained on; split on the date.",
-            "6b076f99084d12bb": "that is the training error: the model scored on days it "
-                                "learned from. Score it on the later period.",
-        }, wrong="train on days before 2025-09-01, score on 2025-09-01 onwards, with "
-                 "max_depth=8."),
-        Part("ship_depth", DEPTH, "e1b458fed3f5f068", {
-            "13573683b66a9b99": "that is the depth the random split prefers. Judge depths by "
-                                "the time-based holdout you just built.",
+        Part("ship_depth", DEPTH, "bc6f58b38277dd49", {
+            "e1b458fed3f5f068": "that is the depth the final period prefers. Choosing it there "
+                                "spends the period you meant to report: choose on the "
+                                "backtest, which ends before it.",
+            "13573683b66a9b99": "that is the depth the random split prefers. It tests on days "
+                                "sitting between training days; choose on the backtest.",
+            "c6b4ce0ca0e28fda": "that is the depth the explorer's random split prefers. Choose "
+                                "on the backtest, which only ever tests on later days.",
             "cabd8c4b95c8319c": "the deepest tree has the lowest training error, which only "
-                                "measures memory. Judge by the holdout error.",
-        }, wrong="use the depth with the lowest time-holdout error."),
+                                "measures memory. Choose on the backtest.",
+        }, wrong="use the depth with the lowest mean error in the backtest table."),
+        Part("honest_mae", ORDERS_PER_DAY, "b07799661970b33e", {
+            "407012f7a5eae086": "that is the chosen depth's mean backtest error. The question "
+                                "asks for its error on the sealed final period.",
+            "5fd1ec3fef9ef25f": "that is the lowest final-period error of any depth: the best of "
+                                "twelve tries, found by looking. Score the depth you chose.",
+            "b3aa4c655e1e53e0": "that is the random split's score. It tests the model on days "
+                                "sitting between days it trained on.",
+            "69690f426de9ed52": "that is the training error: the model scored on days it "
+                                "learned from. Score it on the final period.",
+        }, wrong="train on every day before 2025-09-01 and score September to December 2025, "
+                 "at the depth you chose."),
+        Part("plan_number", _PLAN, "c792577424680f1c", {
+            "4bfeea5faa2ca299": "the backtest chose the depth, so it flatters that depth, and "
+                                "only one of its three folds holds a December peak.",
+            "e95ef08c8cb85b2b": "the lowest of twelve errors is low partly by luck, and you "
+                                "could only find it by looking at the period you report on.",
+            "093572d89e606d62": "the random split tests on days between training days; "
+                                "production never gets such easy questions.",
+            "5650ad21e2f658f7": "training error measures memory, not forecasting.",
+        }, wrong="pick one of the five options."),
     ],
     hints=[
-        "A time-based holdout keeps the future out of training: split on the date, not at "
-        "random.",
-        "train = demand[demand['date'] < '2025-09-01']; test = the rest. Then "
-        "capacity.fit_and_score(train, test, max_depth=8).",
-        "For ship_depth, the explorer's reading names the depth each validation scheme would "
-        "pick; you want the one that held out the future.",
+        "Two jobs, two periods: choose on data before the final period, report on the final "
+        "period, which was not used to choose anything.",
+        "The backtest table's mean column ranks the depths. The final period holds the peak "
+        "season the operations lead is planning for.",
+        "honest_mae = capacity.fit_and_score(final_train, final_period, max_depth=ship_depth), "
+        "with ship_depth the row of the lowest backtest mean.",
     ],
-    takeaway="A random split lets the model peek at neighbouring days, including the spike "
-             "era; only a holdout in the future, with a peak season in it, tells you what "
-             "production will see.",
+    takeaway="Choose with a backtest, report on a period that chose nothing: the lowest of "
+             "many errors found by looking is a flattering number, and a random split is "
+             "worse still.",
 )
 
 _DRIFT = Choice({"data drift": ("data", "covariate drift", "covariate shift", "input drift"),
