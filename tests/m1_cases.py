@@ -111,6 +111,10 @@ CASES = {
                 'errors = documents.groupby("source")["field_errors"].sum()\n'
                 "failing_source = errors.idxmax()\n"
                 'fax_error_rate = errors["fax"] / documents["fields"].sum()'),
+            "averages each invoice's own rate": (
+                'fax = documents[documents["source"] == "fax"]\n'
+                'failing_source = "fax"\n'
+                'fax_error_rate = (fax["field_errors"] / fax["fields"]).mean()'),
         },
     },
     "q8": {

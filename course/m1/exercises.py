@@ -152,13 +152,16 @@ q4 = Exercise(
         Part("metric", Choice({
             "accuracy": (),
             "roc auc": ("roc", "auc", "auroc", "roc auc score"),
-            "average precision": ("ap", "pr auc", "auprc", "area under the precision recall "
-                                  "curve", "precision recall auc"),
+            "average precision": ("ap", "pr auc", "auprc", "aupr", "auc pr",
+                                  "area under the precision recall curve",
+                                  "area under the pr curve", "precision recall auc"),
         }), "cb266e7547999194", {
             "085e8e7ab745d9b8": "a model that flags nothing is 99.5% accurate here. Accuracy "
                                 "hides exactly the cases the product exists for.",
-            "43573d44b48b8b94": "ROC-AUC did not move when the fraud rate fell in the explorer: "
-                                "it ignores how many good customers stand behind each flag.",
+            "43573d44b48b8b94": "ROC-AUC is the right number for 'does the model rank as well "
+                                "here as at home?', because it ignores the fraud rate. The "
+                                "review asks what this market's flags will be like, and "
+                                "that depends on the fraud rate.",
         }, wrong="pick one of the three metrics."),
         Part("coin_flip_ap", FRACTION, "dbede07fe6112e3c", {
             "3735f4482a3e6299": "0.5 is the chance level of ROC-AUC. A model with no skill "
@@ -253,6 +256,9 @@ q6 = Exercise(
         "still be last year's answers?",
         "If yes, only the inputs moved (data drift). If no, the relation moved (concept drift).",
     ],
+    group_feedback="not every case is right yet (this message does not say which, so "
+                   "that the cases cannot be flipped one by one). For each case ask: with "
+                   "last year's inputs, would the right answers still be last year's answers?",
     takeaway="Data drift can be seen without labels; concept drift usually needs labels, "
              "which arrive late. That is why they need different monitoring.",
 )
@@ -270,10 +276,13 @@ q7 = Exercise(
             "5dabb83a059c04c0": "phone photos produce the most errors in total because they are "
                                 "the most documents. Compare rates, not counts.",
         }, wrong="compute field errors divided by fields for each source."),
-        Part("fax_error_rate", FRACTION, "82764dda3d814d86", {
+        Part("fax_error_rate", FRACTION, "7de40ccf5136686a", {
             "73e145a8e615e389": "that is the rate over all sources. Filter to fax documents "
                                 "first.",
-        }, wrong="sum field_errors and fields over fax documents and divide."),
+            "208fd914449583ad": "that is the average of each fax invoice's own rate, which "
+                                "counts an 8-field invoice as much as a 24-field one. The "
+                                "promise is about fields: pool the fields of all fax invoices.",
+        }, wrong="not the share of fax fields that came out wrong."),
     ],
     hints=[
         "Group the documents by source and sum fields and field_errors in each group.",
@@ -290,8 +299,9 @@ q8 = Exercise(
     parts=[
         Part("architecture", Choice({
             "rules": ("rule based", "heuristics"),
-            "gradient boosted trees": ("gbt", "gbm", "gradient boosting", "boosted trees",
-                                       "xgboost", "lightgbm"),
+            "gradient boosted trees": ("gbt", "gbm", "gbdt", "gradient boosting", "boosted trees",
+                                       "gradient boosted decision trees",
+                                       "boosted decision trees", "xgboost", "lightgbm"),
             "sequence model": ("rnn", "lstm", "transformer"),
             "fine tuned llm": ("llm", "fine tuned large language model", "finetuned llm"),
         }), "6103a90d9d9ce2c0", {

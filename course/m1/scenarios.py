@@ -18,7 +18,7 @@ import pandas as pd
 
 LEDGERLY_SEED = 7
 PANTRY_DASH_SEED = 11
-PARSELY_SEED = 5
+PARSELY_SEED = 167
 
 # Class-conditional score distributions of Ledgerly's fraud model (Beta shapes). With these
 # the model's ROC-AUC is about 0.92 at any base rate, while its average precision falls from
@@ -127,8 +127,12 @@ def pantry_dash_demand(seed: int = PANTRY_DASH_SEED, spike: float = 1.0) -> pd.D
     })
 
 
+#: Fields per invoice run 8-24 (uniform), so the field-weighted mean of fields is
+#: E[fields^2] / E[fields] = 280 / 16 = 17.5.
+FAX_FIELDS_PIVOT = 17.5
+
 PARSELY_SOURCES = {
-    # source: (share of documents, field error rate)
+    # source: (share of documents, field error rate over all its fields)
     "phone photo": (0.48, 0.036),
     "pdf export": (0.31, 0.020),
     "flatbed scan": (0.15, 0.041),
@@ -150,6 +154,10 @@ def parsely_documents(seed: int = PARSELY_SEED, n: int = 5_000) -> pd.DataFrame:
     rate = np.array([PARSELY_SOURCES[s][1] for s in source])
     language = rng.choice(["en", "es", "de"], size=n, p=[0.6, 0.25, 0.15])
     fields = rng.integers(8, 25, size=n)
+    # A fax of a dense invoice loses more of its small print: fax errors grow with the number
+    # of fields. Scaling by FAX_FIELDS_PIVOT keeps the fax rate over all fax *fields* at the
+    # table's figure, while the plain mean of per-invoice fax rates is about 1.6 points lower.
+    rate = np.where(source == "fax", rate * fields / FAX_FIELDS_PIVOT, rate)
     errors = rng.binomial(fields, rate)
     return pd.DataFrame({
         "document_id": np.arange(1, n + 1),
