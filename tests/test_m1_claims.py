@@ -198,3 +198,19 @@ def test_notebook3_q5_after_three_numbers():
     assert round(backtest[6]) == 87
     assert round(mae(train, final, 6)) == 148
     assert round(min(mae(train, final, k) for k in range(1, 13))) == 118
+
+
+def test_notebook4_written_answer_figures():
+    """w1's table and its sample answers: 'about 25 more frauds stopped, roughly $10,000 a
+    day', 'serving cost, about $55 a day', '850 ms p99 ... seven times over' the 120 ms
+    budget, and the current model is v2 from Notebook 1 (precision 0.60, recall 0.70)."""
+    fraud_per_day = 50_000 * 0.01
+    more_caught = (0.75 - 0.70) * fraud_per_day
+    assert round(more_caught) == 25
+    assert round(more_caught * 400, -3) == 10_000
+    assert round(1.10 * 50_000 / 1_000) == 55
+    assert round(850 / 120) == 7
+    assert scenarios.LEDGERLY_CANDIDATES["v2"] == (0.60, 0.70)
+    # The proposal also blocks fewer good customers per day at the higher precision.
+    blocked = {p: r * fraud_per_day * (1 / p - 1) for p, r in ((0.60, 0.70), (0.63, 0.75))}
+    assert blocked[0.63] < blocked[0.60]
