@@ -28,21 +28,21 @@ CASES = {
                 "import numpy as np\n"
                 "r = threshold.compute(0.5, prevalence=0.01, cost_fp=30, cost_fn=400,\n"
                 "                      review_capacity=3_000, review_cost=5, n_per_day=50_000)\n"
-                "cheapest_threshold = float(r.thresholds[int(np.nanargmax(r.f1_curve))])\n"
+                "new_threshold = float(r.thresholds[int(np.nanargmax(r.f1_curve))])\n"
                 'more_of = "false positives"'),
             "keeps the old review capacity": (
-                "cheapest_threshold = threshold.compute(\n"
+                "new_threshold = threshold.compute(\n"
                 "    0.5, prevalence=0.01, cost_fp=30, cost_fn=400, review_capacity=300,\n"
                 "    review_cost=5, n_per_day=50_000).cheapest_threshold\n"
                 'more_of = "false positives"'),
-            "keeps the default threshold": 'cheapest_threshold = 0.5\nmore_of = "false positives"',
+            "keeps the default threshold": 'new_threshold = 0.5\nmore_of = "false positives"',
             "thinks a bigger team lets Ledgerly be stricter": (
-                "cheapest_threshold = threshold.compute(\n"
+                "new_threshold = threshold.compute(\n"
                 "    0.5, prevalence=0.01, cost_fp=30, cost_fn=400, review_capacity=3_000,\n"
                 "    review_cost=5, n_per_day=50_000).cheapest_threshold\n"
                 'more_of = "false negatives"'),
             "confuses flagged with blocked": (
-                "cheapest_threshold = threshold.compute(\n"
+                "new_threshold = threshold.compute(\n"
                 "    0.5, prevalence=0.01, cost_fp=30, cost_fn=400, review_capacity=3_000,\n"
                 "    review_cost=5, n_per_day=50_000).cheapest_threshold\n"
                 'more_of = "blocked customers"'),

@@ -70,15 +70,15 @@ q2 = Exercise(
     key="q2",
     title="a bigger review team: the threshold and the mistake it buys",
     parts=[
-        Part("cheapest_threshold", THRESHOLD, "0490e074cffbed6f", {
-            "fdfe291170f744cf": "that is the cheapest threshold for today's team of 300. With "
+        Part("new_threshold", THRESHOLD, "7fd79de3bfc50849", {
+            "6409543d337cc60b": "that is the cheapest threshold for today's team of 300. With "
                                 "ten times the reviewers, a flag on a good customer usually "
                                 "means a $5 review instead of a $30 block.",
-            "0e99bda0db2d2d11": "that would be cheapest with unlimited reviewers. 3,000 a day "
+            "76192c2023bce932": "that would be cheapest with unlimited reviewers. 3,000 a day "
                                 "is a lot, but the lowest thresholds flag more than that.",
-            "a256512f815cea59": "that is where F1 peaks. F1 prices both errors alike; "
+            "25e1008d3fc42269": "that is where F1 peaks. F1 prices both errors alike; "
                                 "Ledgerly's costs do not. Look at the cost curve instead.",
-            "5638dcdb30e7dccd": "0.5 is a habit, not a decision: nothing about Ledgerly's "
+            "2e82cb20e496cfca": "0.5 is a habit, not a decision: nothing about Ledgerly's "
                                 "costs makes it special.",
         }, wrong="not the cheapest threshold for these costs and this review capacity."),
         Part("more_of", _MISTAKE, "a1111390dc94ed85", {
