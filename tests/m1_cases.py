@@ -28,12 +28,24 @@ CASES = {
                 "import numpy as np\n"
                 "r = threshold.compute(0.5, prevalence=0.01, cost_fp=30, cost_fn=400,\n"
                 "                      review_capacity=3_000, review_cost=5, n_per_day=50_000)\n"
-                "cheapest_threshold = float(r.thresholds[int(np.nanargmax(r.f1_curve))])"),
+                "new_threshold = float(r.thresholds[int(np.nanargmax(r.f1_curve))])\n"
+                'more_of = "false positives"'),
             "keeps the old review capacity": (
-                "cheapest_threshold = threshold.compute(\n"
+                "new_threshold = threshold.compute(\n"
                 "    0.5, prevalence=0.01, cost_fp=30, cost_fn=400, review_capacity=300,\n"
-                "    review_cost=5, n_per_day=50_000).cheapest_threshold"),
-            "keeps the default threshold": "cheapest_threshold = 0.5",
+                "    review_cost=5, n_per_day=50_000).cheapest_threshold\n"
+                'more_of = "false positives"'),
+            "keeps the default threshold": 'new_threshold = 0.5\nmore_of = "false positives"',
+            "thinks a bigger team lets Ledgerly be stricter": (
+                "new_threshold = threshold.compute(\n"
+                "    0.5, prevalence=0.01, cost_fp=30, cost_fn=400, review_capacity=3_000,\n"
+                "    review_cost=5, n_per_day=50_000).cheapest_threshold\n"
+                'more_of = "false negatives"'),
+            "confuses flagged with blocked": (
+                "new_threshold = threshold.compute(\n"
+                "    0.5, prevalence=0.01, cost_fp=30, cost_fn=400, review_capacity=3_000,\n"
+                "    review_cost=5, n_per_day=50_000).cheapest_threshold\n"
+                'more_of = "blocked customers"'),
         },
     },
     "q3": {
@@ -42,6 +54,11 @@ CASES = {
             "any 5-point F1 drop blocks": 'block = "both"\nextra_cost_b = 36_000',
             "a 5-point drop is noise": 'block = "neither"\nextra_cost_b = 0',
             "blames the lower precision": 'block = "A"\nextra_cost_b = -46_062',
+            "subtracts the wrong way round": (
+                "cost_b = scenarios.ledgerly_daily_cost(precision=0.70, recall=0.52)\n"
+                'block = "B"\nextra_cost_b = cost_v2 - cost_b'),
+            "counts only the extra fraud": (
+                'block = "B"\nextra_cost_b = (0.70 - 0.52) * 500 * 400'),
         },
     },
     "q4": {
@@ -55,14 +72,25 @@ CASES = {
         "notebook": "03_validation_and_drift",
         "misconceptions": {
             "trusts the random split": (
-                "honest_mae = capacity.fit_and_score(random_train, random_test, max_depth=8)\n"
                 "errors = {d: capacity.fit_and_score(random_train, random_test, max_depth=d)\n"
                 "          for d in range(1, 13)}\n"
-                "ship_depth = min(errors, key=errors.get)"),
+                "ship_depth = min(errors, key=errors.get)\n"
+                "honest_mae = errors[ship_depth]\n"
+                'plan_number = "random split"'),
             "scores on the training data": (
-                'train = demand[demand["date"] < "2025-09-01"]\n'
-                "honest_mae = capacity.fit_and_score(train, train, max_depth=8)\n"
-                "ship_depth = 12"),
+                "ship_depth = 12\n"
+                "honest_mae = capacity.fit_and_score(final_train, final_train, max_depth=12)\n"
+                'plan_number = "training"'),
+            "chooses the depth on the final period": (
+                "errors = {d: capacity.fit_and_score(final_train, final_period, max_depth=d)\n"
+                "          for d in range(1, 13)}\n"
+                "ship_depth = min(errors, key=errors.get)\n"
+                "honest_mae = errors[ship_depth]\n"
+                'plan_number = "best final period"'),
+            "reports the backtest's own error": (
+                'ship_depth = int(backtest["mean"].idxmin())\n'
+                'honest_mae = backtest["mean"].min()\n'
+                'plan_number = "backtest"'),
         },
     },
     "q6": {
@@ -83,6 +111,10 @@ CASES = {
                 'errors = documents.groupby("source")["field_errors"].sum()\n'
                 "failing_source = errors.idxmax()\n"
                 'fax_error_rate = errors["fax"] / documents["fields"].sum()'),
+            "averages each invoice's own rate": (
+                'fax = documents[documents["source"] == "fax"]\n'
+                'failing_source = "fax"\n'
+                'fax_error_rate = (fax["field_errors"] / fax["fields"]).mean()'),
         },
     },
     "q8": {

@@ -117,3 +117,23 @@ def test_cached_arrays_are_read_only():
         result.train_mae[0] = 0
     with pytest.raises(ValueError):
         result.predicted[0] = 0
+
+
+def test_backtest_matches_plain_folds_and_never_reaches_the_final_period():
+    """capacity.backtest against trees fitted here fold by fold (scikit-learn directly)."""
+    data = pantry_dash_demand()
+    table = capacity.backtest(data)
+    assert list(table.index) == list(range(1, 13))
+    assert list(table.columns) == [name for name, _, _ in capacity.BACKTEST_FOLDS] + ["mean"]
+    for name, start, end in capacity.BACKTEST_FOLDS:
+        assert pd.Timestamp(end) < pd.Timestamp(capacity.HOLDOUT_START)
+        train = data[data["date"] < start]
+        test = data[(data["date"] >= start) & (data["date"] <= end)]
+        for depth in (2, 6, 11):
+            model = DecisionTreeRegressor(max_depth=depth, random_state=0).fit(
+                train[capacity.FEATURES], train["orders"])
+            mae = mean_absolute_error(test["orders"], model.predict(test[capacity.FEATURES]))
+            assert table.loc[depth, name] == pytest.approx(mae, rel=1e-12)
+    assert table["mean"].to_numpy() == pytest.approx(table.iloc[:, :3].mean(axis=1).to_numpy())
+    with pytest.raises(ValueError):
+        capacity.backtest(data[data["date"] >= "2025-01-01"])

@@ -145,3 +145,21 @@ def test_curves_are_read_only():
     result = threshold.compute(0.5)
     with pytest.raises(ValueError):
         result.cost_per_day_curve[0] = 0
+
+
+@pytest.mark.parametrize("t, review_capacity", [(0.59, 300), (0.52, 3_000), (0.3, 1_000)])
+def test_summary_counts_match_a_confusion_matrix(t, review_capacity):
+    """The plain-words summary agrees with weighted confusion-matrix counts per day."""
+    y, scores, weight = SAMPLE.labelled(0.01)
+    tn, fp, fn, tp = (50_000 * confusion_matrix(y, scores >= t, sample_weight=weight,
+                                                labels=[0, 1])).ravel()
+    reviewed = min(review_capacity, tp + fp)
+    row = threshold.summary(threshold.compute(t, review_capacity=review_capacity))
+    assert row["threshold"] == t
+    assert row["payments flagged"] == round(tp + fp)
+    assert row["good payments flagged (false positives)"] == round(fp)
+    assert row["fraud let through (false negatives)"] == round(fn)
+    assert row["flags reviewed"] == round(reviewed)
+    assert row["good customers blocked (unreviewed flags)"] == round(fp * (1 - reviewed / (tp + fp)))
+    assert row["cheapest threshold for these settings"] == threshold.compute(
+        0.5, review_capacity=review_capacity).cheapest_threshold

@@ -43,6 +43,14 @@ HOLDOUT_END = "2025-12-31"
 #: The demand-spike era of ``pantry_dash_demand`` (orders rise for reasons no feature records).
 SPIKE_START = "2024-03-01"
 SPIKE_END = "2024-07-31"
+#: Rolling-origin backtest folds used to *choose* a depth, all before the final period
+#: (``HOLDOUT_START``): each trains on every day before its first day and is scored on its
+#: days. The final period stays sealed until the depth is chosen.
+BACKTEST_FOLDS = (
+    ("Sep-Dec 2024", "2024-09-01", "2024-12-31"),
+    ("Jan-Apr 2025", "2025-01-01", "2025-04-30"),
+    ("May-Aug 2025", "2025-05-01", "2025-08-31"),
+)
 #: Share of days the random split holds out, and its seed.
 RANDOM_TEST_SIZE = 0.2
 RANDOM_STATE = 0
@@ -89,6 +97,27 @@ def fit_and_score(train: pd.DataFrame, test: pd.DataFrame, max_depth: int = 6) -
     """
     model = _tree(max_depth).fit(train[FEATURES], train[TARGET])
     return float(mean_absolute_error(test[TARGET], model.predict(test[FEATURES])))
+
+
+def backtest(data: pd.DataFrame, depths=DEPTHS) -> pd.DataFrame:
+    """Rolling-origin backtest: mean absolute error (orders/day) per depth and fold.
+
+    For each fold of ``BACKTEST_FOLDS`` a tree of each depth is trained on every day of
+    ``data`` before the fold's first day and scored on the fold's days. Returns one row per
+    depth (index ``max_depth``), one column per fold and a ``mean`` column (the plain mean
+    over folds). No fold reaches the final period (``HOLDOUT_START`` onwards).
+    """
+    dates = pd.to_datetime(data["date"])
+    table = {}
+    for name, start, end in BACKTEST_FOLDS:
+        train = data[dates < pd.Timestamp(start)]
+        test = data[(dates >= pd.Timestamp(start)) & (dates <= pd.Timestamp(end))]
+        if train.empty or test.empty:
+            raise ValueError(f"the data has no days for backtest fold {name}")
+        table[name] = [fit_and_score(train, test, max_depth=int(d)) for d in depths]
+    out = pd.DataFrame(table, index=pd.Index([int(d) for d in depths], name="max_depth"))
+    out["mean"] = out.mean(axis=1)
+    return out
 
 
 def random_split(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

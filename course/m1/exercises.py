@@ -27,21 +27,23 @@ q1 = Exercise(
     key="q1",
     title="precision and recall from Ledgerly's week",
     parts=[
-        Part("precision", FRACTION, "b34ce758ea69b774", {
-            "40010f832cda759f": "that is the share of all fraud that was flagged, which is "
+        Part("precision", FRACTION, "58ef15eb6130215f", {
+            "20ec371d00700d64": "that is the share of all fraud that was flagged, which is "
                                 "recall. Precision starts from the flagged transactions: "
                                 "what share of them were fraud?",
-            "94a00c685f832a61": "that is accuracy, the share of all decisions that were right. "
-                                "With 2% fraud, accuracy is high even for a useless model; "
+            "69bdff47acceec42": "that is accuracy, the share of all decisions that were right. "
+                                "With 1% fraud, accuracy is high even for a useless model; "
                                 "precision only looks at flagged transactions.",
-        }, wrong="check which cells of the confusion matrix you divided."),
-        Part("recall", FRACTION, "f6de4246719de931", {
-            "227cc20e34784f5f": "that is the share of flagged transactions that were fraud, "
+        }, wrong="check which cells of the confusion matrix you divided.",
+            close=(2, "8221ac6fefdfc8f2")),
+        Part("recall", FRACTION, "944fdca92e377a78", {
+            "5dd0ac54fa38c220": "that is the share of flagged transactions that were fraud, "
                                 "which is precision. Recall starts from the fraud: what share "
                                 "of it did the model flag?",
-            "137a89ac4e9fb146": "that is the share of good customers the model let through "
+            "775c4af000394c14": "that is the share of good customers the model let through "
                                 "(specificity). Recall is about the fraud cases.",
-        }, wrong="check which cells of the confusion matrix you divided."),
+        }, wrong="check which cells of the confusion matrix you divided.",
+            close=(2, "5a4a1a320bb704e9")),
     ],
     hints=[
         "Both metrics have the same numerator: fraud that was flagged (true positives).",
@@ -54,31 +56,56 @@ q1 = Exercise(
              "third of the fraud: precision and recall tell two different money stories.",
 )
 
+_MISTAKE = Choice({
+    "false positives": ("false positive", "fp", "good payments flagged", "flagged good payments",
+                        "good customers flagged", "flags on good customers"),
+    "false negatives": ("false negative", "fn", "missed fraud", "fraud let through",
+                        "fraud missed"),
+    "blocked customers": ("blocked good customers", "good customers blocked", "blocks",
+                          "declined customers"),
+    "neither": ("none", "no more of either"),
+})
+
 q2 = Exercise(
     key="q2",
-    title="the cheapest threshold under a review capacity",
+    title="a bigger review team: the threshold and the mistake it buys",
     parts=[
-        Part("cheapest_threshold", THRESHOLD, "0490e074cffbed6f", {
-            "fdfe291170f744cf": "that is the cheapest threshold for today's team of 300. With "
+        Part("new_threshold", THRESHOLD, "7fd79de3bfc50849", {
+            "6409543d337cc60b": "that is the cheapest threshold for today's team of 300. With "
                                 "ten times the reviewers, a flag on a good customer usually "
                                 "means a $5 review instead of a $30 block.",
-            "0e99bda0db2d2d11": "that would be cheapest with unlimited reviewers. 3,000 a day "
+            "76192c2023bce932": "that would be cheapest with unlimited reviewers. 3,000 a day "
                                 "is a lot, but the lowest thresholds flag more than that.",
-            "a256512f815cea59": "that is where F1 peaks. F1 prices both errors alike; "
+            "25e1008d3fc42269": "that is where F1 peaks. F1 prices both errors alike; "
                                 "Ledgerly's costs do not. Look at the cost curve instead.",
-            "5638dcdb30e7dccd": "0.5 is a habit, not a decision: nothing about Ledgerly's "
+            "2e82cb20e496cfca": "0.5 is a habit, not a decision: nothing about Ledgerly's "
                                 "costs makes it special.",
         }, wrong="not the cheapest threshold for these costs and this review capacity."),
+        Part("more_of", _MISTAKE, "a1111390dc94ed85", {
+            "f4f43f12b6afb389": "a lower threshold flags more payments, so it lets less fraud "
+                                "through, not more. Compare fraud missed at the two "
+                                "thresholds.",
+            "510d71ef162bc465": "flags and blocks are different counts. With 3,000 reviews a "
+                                "day, look at how many flagged payments still go unreviewed "
+                                "(and so get blocked) at the new threshold.",
+            "ee29a07160a44cdf": "the model is the same, so its mistakes do not disappear. "
+                                "Count each kind of mistake at today's threshold and at the "
+                                "new one.",
+        }, wrong="pick one of the four options."),
     ],
     hints=[
         "Set every control of the explorer to the numbers in the question, not only the costs.",
-        "The review team's capacity changes what a flag costs: past capacity, a flagged good "
-        "customer is blocked instead of reviewed.",
-        "threshold.compute(...) returns cheapest_threshold for the settings you pass; pass "
-        "all of them.",
+        "The review team's capacity changes what a flag on a good customer costs: within "
+        "capacity a $5 review, past it a $30 block. Cheaper flags pull the cheapest threshold "
+        "one way; which way, and which kind of mistake grows?",
+        "Repeat the worked example's call with review_capacity=3_000, then read the outcome "
+        "at the old and the new cheapest threshold: flags on good customers are "
+        "flagged x (1 - precision), fraud missed and blocks are printed.",
     ],
     takeaway="The best threshold is a business setting: it moves with error costs, the base "
-             "rate and how many cases people can review.",
+             "rate and how many cases people can review. A bigger team buys more flags on good "
+             "customers, each now a $5 review instead of a $30 block, and less fraud let "
+             "through.",
 )
 
 q3 = Exercise(
@@ -92,25 +119,28 @@ q3 = Exercise(
                                      "a missed fraud and a blocked customer the same. Price "
                                      "each candidate's errors before deciding.",
                  "dd35c45e887bf8b7": "a 5-point drop can be harmless or expensive; which side "
-                                     "moved decides it. Compute each candidate's daily cost.",
+                                     "moved decides it. Compare each candidate's daily cost "
+                                     "with v2's.",
                  "313b8da2d7d96c55": "candidate A blocks more good customers, but each one "
                                      "costs far less than a missed fraud. Compare daily costs.",
-             }, wrong="compare each candidate's daily cost with the current model's."),
+             }, wrong="compare each candidate's daily cost with v2's."),
         Part("extra_cost_b", DOLLARS_PER_DAY, "e5e20fbfeb202a9a", {
             "aa9962b6b49f58dd": "you counted only the extra fraud that gets through. Candidate "
                                 "B also blocks fewer good customers, which saves money.",
             "29dbe1b279cf4c0d": "the two error costs look swapped: a missed fraud costs $400, "
                                 "a blocked good customer $30.",
-        }, wrong="compute each model's daily cost (missed fraud x $400 + blocked good "
-                 "customers x $30) and subtract the current model's from candidate B's."),
+            "9f4e7af29287269f": "the sign is the wrong way round: the question asks how much "
+                                "more candidate B costs than v2.",
+        }, wrong="not candidate B's daily cost minus v2's; check the precision and recall "
+                 "you gave the helper for each model."),
     ],
     hints=[
         "F1 treats both error types as equally bad. Ledgerly does not: a missed fraud costs "
         "about 13 times a blocked good customer.",
         "Per day: fraud caught = 500 x recall; fraud missed = 500 - caught; good customers "
-        "blocked = caught x (1 / precision - 1).",
-        "Daily cost = missed x 400 + blocked x 30. Compute it for the current model and for "
-        "B; extra_cost_b is B's minus the current model's.",
+        "blocked = caught x (1 / precision - 1). The helper shown above does this sum.",
+        "cost_b = scenarios.ledgerly_daily_cost(precision=0.70, recall=0.52); "
+        "extra_cost_b = cost_b - cost_v2. Block a candidate whose cost is above v2's.",
     ],
     takeaway="Same F1 drop, opposite verdicts: ask which side moved and what each error costs.",
 )
@@ -122,13 +152,16 @@ q4 = Exercise(
         Part("metric", Choice({
             "accuracy": (),
             "roc auc": ("roc", "auc", "auroc", "roc auc score"),
-            "average precision": ("ap", "pr auc", "auprc", "area under the precision recall "
-                                  "curve", "precision recall auc"),
+            "average precision": ("ap", "pr auc", "auprc", "aupr", "auc pr",
+                                  "area under the precision recall curve",
+                                  "area under the pr curve", "precision recall auc"),
         }), "cb266e7547999194", {
             "085e8e7ab745d9b8": "a model that flags nothing is 99.5% accurate here. Accuracy "
                                 "hides exactly the cases the product exists for.",
-            "43573d44b48b8b94": "ROC-AUC did not move when the fraud rate fell in the explorer: "
-                                "it ignores how many good customers stand behind each flag.",
+            "43573d44b48b8b94": "ROC-AUC is the right number for 'does the model rank as well "
+                                "here as at home?', because it ignores the fraud rate. The "
+                                "review asks what this market's flags will be like, and "
+                                "that depends on the fraud rate.",
         }, wrong="pick one of the three metrics."),
         Part("coin_flip_ap", FRACTION, "dbede07fe6112e3c", {
             "3735f4482a3e6299": "0.5 is the chance level of ROC-AUC. A model with no skill "
@@ -143,35 +176,63 @@ q4 = Exercise(
              "precision next to the base rate it should beat.",
 )
 
+_PLAN = Choice({
+    "training": ("training error", "train"),
+    "random split": ("random", "random split error"),
+    "backtest": ("backtest mean", "backtest error", "rolling origin", "rolling origin backtest"),
+    "best final period": ("lowest final period error", "best holdout",
+                          "best of the final period"),
+    "final period": ("final period error", "sealed final period", "holdout", "time holdout",
+                     "final test"),
+})
+
 q5 = Exercise(
     key="q5",
-    title="an honest score from a time-based holdout",
+    title="choose the depth, then score it honestly",
     parts=[
-        Part("honest_mae", ORDERS_PER_DAY, "63ac7454d6dd8206", {
-            "b754f5b68b5931cf": "that is the random split's score. It tests the model on days "
-                                "sitting between days it trained on; split on the date.",
-            "6b076f99084d12bb": "that is the training error: the model scored on days it "
-                                "learned from. Score it on the later period.",
-        }, wrong="train on days before 2025-09-01, score on 2025-09-01 onwards, with "
-                 "max_depth=8."),
-        Part("ship_depth", DEPTH, "e1b458fed3f5f068", {
-            "13573683b66a9b99": "that is the depth the random split prefers. Judge depths by "
-                                "the time-based holdout you just built.",
+        Part("ship_depth", DEPTH, "bc6f58b38277dd49", {
+            "e1b458fed3f5f068": "that is the depth the final period prefers. Choosing it there "
+                                "spends the period you meant to report: choose on the "
+                                "backtest, which ends before it.",
+            "13573683b66a9b99": "that is the depth the random split prefers. It tests on days "
+                                "sitting between training days; choose on the backtest.",
+            "c6b4ce0ca0e28fda": "that is the depth the explorer's random split prefers. Choose "
+                                "on the backtest, which only ever tests on later days.",
             "cabd8c4b95c8319c": "the deepest tree has the lowest training error, which only "
-                                "measures memory. Judge by the holdout error.",
-        }, wrong="use the depth with the lowest time-holdout error."),
+                                "measures memory. Choose on the backtest.",
+        }, wrong="use the depth with the lowest mean error in the backtest table."),
+        Part("honest_mae", ORDERS_PER_DAY, "b07799661970b33e", {
+            "407012f7a5eae086": "that is the chosen depth's mean backtest error. The question "
+                                "asks for its error on the sealed final period.",
+            "5fd1ec3fef9ef25f": "that is the lowest final-period error of any depth: the best of "
+                                "twelve tries, found by looking. Score the depth you chose.",
+            "b3aa4c655e1e53e0": "that is the random split's score. It tests the model on days "
+                                "sitting between days it trained on.",
+            "69690f426de9ed52": "that is the training error: the model scored on days it "
+                                "learned from. Score it on the final period.",
+        }, wrong="train on every day before 2025-09-01 and score September to December 2025, "
+                 "at the depth you chose."),
+        Part("plan_number", _PLAN, "c792577424680f1c", {
+            "4bfeea5faa2ca299": "the backtest chose the depth, so it flatters that depth, and "
+                                "only one of its three folds holds a December peak.",
+            "e95ef08c8cb85b2b": "the lowest of twelve errors is low partly by luck, and you "
+                                "could only find it by looking at the period you report on.",
+            "093572d89e606d62": "the random split tests on days between training days; "
+                                "production never gets such easy questions.",
+            "5650ad21e2f658f7": "training error measures memory, not forecasting.",
+        }, wrong="pick one of the five options."),
     ],
     hints=[
-        "A time-based holdout keeps the future out of training: split on the date, not at "
-        "random.",
-        "train = demand[demand['date'] < '2025-09-01']; test = the rest. Then "
-        "capacity.fit_and_score(train, test, max_depth=8).",
-        "For ship_depth, the explorer's reading names the depth each validation scheme would "
-        "pick; you want the one that held out the future.",
+        "Two jobs, two periods: choose on data before the final period, report on the final "
+        "period, which was not used to choose anything.",
+        "The backtest table's mean column ranks the depths. The final period holds the peak "
+        "season the operations lead is planning for.",
+        "honest_mae = capacity.fit_and_score(final_train, final_period, max_depth=ship_depth), "
+        "with ship_depth the row of the lowest backtest mean.",
     ],
-    takeaway="A random split lets the model peek at neighbouring days, including the spike "
-             "era; only a holdout in the future, with a peak season in it, tells you what "
-             "production will see.",
+    takeaway="Choose with a backtest, report on a period that chose nothing: the lowest of "
+             "many errors found by looking is a flattering number, and a random split is "
+             "worse still.",
 )
 
 _DRIFT = Choice({"data drift": ("data", "covariate drift", "covariate shift", "input drift"),
@@ -195,6 +256,9 @@ q6 = Exercise(
         "still be last year's answers?",
         "If yes, only the inputs moved (data drift). If no, the relation moved (concept drift).",
     ],
+    group_feedback="not every case is right yet (this message does not say which, so "
+                   "that the cases cannot be flipped one by one). For each case ask: with "
+                   "last year's inputs, would the right answers still be last year's answers?",
     takeaway="Data drift can be seen without labels; concept drift usually needs labels, "
              "which arrive late. That is why they need different monitoring.",
 )
@@ -212,10 +276,13 @@ q7 = Exercise(
             "5dabb83a059c04c0": "phone photos produce the most errors in total because they are "
                                 "the most documents. Compare rates, not counts.",
         }, wrong="compute field errors divided by fields for each source."),
-        Part("fax_error_rate", FRACTION, "82764dda3d814d86", {
+        Part("fax_error_rate", FRACTION, "7de40ccf5136686a", {
             "73e145a8e615e389": "that is the rate over all sources. Filter to fax documents "
                                 "first.",
-        }, wrong="sum field_errors and fields over fax documents and divide."),
+            "208fd914449583ad": "that is the average of each fax invoice's own rate, which "
+                                "counts an 8-field invoice as much as a 24-field one. The "
+                                "promise is about fields: pool the fields of all fax invoices.",
+        }, wrong="not the share of fax fields that came out wrong."),
     ],
     hints=[
         "Group the documents by source and sum fields and field_errors in each group.",
@@ -232,8 +299,9 @@ q8 = Exercise(
     parts=[
         Part("architecture", Choice({
             "rules": ("rule based", "heuristics"),
-            "gradient boosted trees": ("gbt", "gbm", "gradient boosting", "boosted trees",
-                                       "xgboost", "lightgbm"),
+            "gradient boosted trees": ("gbt", "gbm", "gbdt", "gradient boosting", "boosted trees",
+                                       "gradient boosted decision trees",
+                                       "boosted decision trees", "xgboost", "lightgbm"),
             "sequence model": ("rnn", "lstm", "transformer"),
             "fine tuned llm": ("llm", "fine tuned large language model", "finetuned llm"),
         }), "6103a90d9d9ce2c0", {

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+import pandas as pd
 
 from course.m1.scenarios import ScoreSample, ledgerly_scores
 from course.style import count, money
@@ -210,6 +211,26 @@ def compute(threshold: float, *, prevalence: float = 0.01, cost_fp: float = 30.0
         f1_curve=curves["f1"],
         cost_per_day_curve=curves["cost_per_day"],
     )
+
+
+def summary(result: ThresholdResult) -> pd.Series:
+    """One day at ``result.threshold``, in plain words: counts per day, dollars per day.
+
+    Counts are rounded to whole payments. "Good payments flagged" are the false positives
+    (reviewed or blocked), "fraud let through" the false negatives.
+    """
+    rows = {
+        "threshold": round(result.threshold, 2),
+        "cheapest threshold for these settings": result.cheapest_threshold,
+        "payments flagged": round(result.flagged_per_day),
+        "good payments flagged (false positives)": round(result.flagged_per_day
+                                                         - result.fraud_stopped_per_day),
+        "flags reviewed": round(result.reviewed_per_day),
+        "good customers blocked (unreviewed flags)": round(result.good_blocked_per_day),
+        "fraud let through (false negatives)": round(result.fraud_missed_per_day),
+        "cost per day (dollars)": round(result.cost_per_day),
+    }
+    return pd.Series(rows, dtype=object, name=f"threshold {result.threshold:.2f}")
 
 
 def reading(result: ThresholdResult) -> str:
