@@ -152,7 +152,7 @@ WRITTEN = {"w1_answer": "03_monitoring"}
 
 CHEATS = {
     "q1": ("q1.check = lambda **answers: None\n"
-           "p50_ms = p95_ms = p99_ms = 1.0\nmeets_sla = \"yes\""),
+           "p99_ms = p99_upper_ms = 1.0\nsla_verdict = \"meets\""),
     "q6": ("class Anything(float):\n"
            "    def __eq__(self, other):\n"
            "        return True\n"

@@ -218,7 +218,8 @@ q5 = Exercise(
                  "755ad606ab54c907": "that is the stale share with the old 7-day cadence. "
                                      "The model is now retrained every 10 days.",
              }, wrong="the share of cache hits served from embeddings made before the last "
-                      "retrain, with a 30-day TTL and a 10-day retraining cadence."),
+                      "retrain, with a 30-day TTL and a 10-day retraining cadence.",
+             close=(2, "38750cf6e9583f61")),
         Part("monthly_saving", Number(places=0, low=-1e6, high=1e6, unit="dollars per month"),
              "0272e356e59065ab", {
                  "29c32e5ad141052e": "that is what the 30-day TTL costs, not what it saves. "
@@ -251,9 +252,9 @@ q5 = Exercise(
     ],
     hints=[
         "An embedding is stale once the model that computed it has been retrained.",
-        "The worked example's call answers both numbers: run it with ttl_days=30 and with "
-        "ttl_days=10, retrain_every_days=10, and compare stale_share and "
-        "monthly_recompute_cost.",
+        "Both numbers come from the worked example's call: once for finance's TTL and once "
+        "for the retrain rhythm, both with the new cadence. The saving is a difference of "
+        "two monthly costs.",
         "stale_share_at_30 = cache.cache_tradeoff(ttl_days=30, retrain_every_days=10)"
         ".stale_share; the saving is the 10-day TTL's monthly_recompute_cost minus the "
         "30-day TTL's.",
