@@ -6,27 +6,36 @@ CASES = {
     "q1": {
         "notebook": "01_latency_and_cost",
         "misconceptions": {
-            "reads the mean as the SLA number": (
-                'ms = log["latency_ms"]\n'
-                "p50_ms = ms.mean()\np95_ms = ms.quantile(0.95)\np99_ms = ms.mean()\n"
-                'meets_sla = "yes"'),
+            "declares the SLA met from the point estimate": (
+                'p99_ms = log["latency_ms"].quantile(0.99)\n'
+                'low, p99_upper_ms = latency.percentile_interval(samples_ms=log["latency_ms"])\n'
+                'sla_verdict = "meets"'),
             "judges the SLA by the slowest message": (
-                'ms = log["latency_ms"]\n'
-                "p50_ms = ms.quantile(0.5)\np95_ms = ms.quantile(0.95)\np99_ms = ms.max()\n"
-                'meets_sla = "no"'),
+                'p99_ms = log["latency_ms"].max()\n'
+                'low, p99_upper_ms = latency.percentile_interval(samples_ms=log["latency_ms"])\n'
+                'sla_verdict = "does not meet"'),
+            "reads the mean as the SLA number": (
+                'p99_ms = log["latency_ms"].mean()\n'
+                'low, p99_upper_ms = latency.percentile_interval(samples_ms=log["latency_ms"])\n'
+                'sla_verdict = "cannot tell yet"'),
         },
     },
     "q2": {
         "notebook": "01_latency_and_cost",
         "misconceptions": {
-            "adds 300 ms to the old p99": (
-                'p99_with_filter_ms = log["latency_ms"].quantile(0.99) + 300\n'
-                'still_meets_sla = "no"'),
-            "adds the two p99s": (
+            "adds the two p99s and holds the filter": (
                 "import numpy as np\n"
-                'p99_with_filter_ms = log["latency_ms"].quantile(0.99) + '
+                'p99_with_filter_ms = fast_log["latency_ms"].quantile(0.99) + '
                 "np.percentile(filter_ms, 99)\n"
-                'still_meets_sla = "no"'),
+                'estimate = "about right"\ndecision = "hold the filter"'),
+            "adds 300 ms to the old p99": (
+                'p99_with_filter_ms = fast_log["latency_ms"].quantile(0.99) + 300\n'
+                'estimate = "too high"\ndecision = "ship the filter now"'),
+            "adds per message but waits for more traffic": (
+                "import numpy as np\n"
+                'total = fast_log["latency_ms"].to_numpy() + filter_ms\n'
+                "p99_with_filter_ms = np.percentile(total, 99)\n"
+                'estimate = "too high"\ndecision = "collect more traffic first"'),
         },
     },
     "q3": {
@@ -50,26 +59,43 @@ CASES = {
     "q4": {
         "notebook": "02_cascades_and_caching",
         "misconceptions": {
+            "builds the cascade because it fits the budget": (
+                "threshold = cascade.best_threshold_within(budget_per_month=3000)\n"
+                "quality = cascade.compute(threshold, budget_per_month=3000).quality\n"
+                'deploy = "the cascade"'),
             "escalates everything for quality": (
                 "threshold = 1.0\nquality = cascade.compute(1.0).quality\n"
-                'meets_sla = "no"'),
+                'deploy = "the large model alone"'),
             "keeps the starting threshold": (
                 "threshold = 0.7\nquality = cascade.compute(0.7).quality\n"
-                'meets_sla = "yes"'),
+                'deploy = "the medium model alone"'),
+            "picks the cheapest model": (
+                "threshold = cascade.best_threshold_within(budget_per_month=3000)\n"
+                "quality = cascade.compute(threshold, budget_per_month=3000).quality\n"
+                'deploy = "the small model alone"'),
         },
     },
     "q5": {
         "notebook": "02_cascades_and_caching",
         "misconceptions": {
-            "picks the cheapest TTL": (
-                "ttl_days = 30\n"
-                "monthly_cost = cache.cache_tradeoff(30, retrain_every_days=10)"
-                ".monthly_recompute_cost\n"
-                "stale_share_at_30 = 0.0"),
+            "takes finance's saving": (
+                "at_30 = cache.cache_tradeoff(ttl_days=30, retrain_every_days=10)\n"
+                "at_10 = cache.cache_tradeoff(ttl_days=10, retrain_every_days=10)\n"
+                "stale_share_at_30 = at_30.stale_share\n"
+                "monthly_saving = at_10.monthly_recompute_cost - at_30.monthly_recompute_cost\n"
+                'decision = "30-day ttl"'),
             "keeps the old weekly cadence": (
-                "ttl_days = 7\n"
-                "monthly_cost = cache.cache_tradeoff(7).monthly_recompute_cost\n"
-                "stale_share_at_30 = cache.cache_tradeoff(30).stale_share"),
+                "stale_share_at_30 = cache.cache_tradeoff(30).stale_share\n"
+                "monthly_saving = (cache.cache_tradeoff(7).monthly_recompute_cost\n"
+                "                  - cache.cache_tradeoff(30).monthly_recompute_cost)\n"
+                'decision = "recompute on every retrain"'),
+            "flushes daily to be safe": (
+                "at_30 = cache.cache_tradeoff(ttl_days=30, retrain_every_days=10)\n"
+                "stale_share_at_30 = at_30.stale_share\n"
+                "monthly_saving = (cache.cache_tradeoff(1, retrain_every_days=10)"
+                ".monthly_recompute_cost\n"
+                "                  - at_30.monthly_recompute_cost)\n"
+                'decision = "daily ttl"'),
         },
     },
     "q6": {
@@ -82,14 +108,17 @@ CASES = {
                 "r = np.maximum(np.histogram(reference, edges)[0] / len(reference), 1e-4)\n"
                 "c = np.maximum(np.histogram(current, edges)[0] / len(current), 1e-4)\n"
                 "psi_value = float(np.sum((c - r) * np.log(c / r)))\n"
-                'verdict = "changed"'),
+                'verdict = "changed"\naction = "label a sample and measure"'),
             "uses a base-10 logarithm": (
                 "import numpy as np\n"
                 "edges = monitoring.quantile_edges(reference)\n"
                 "r = np.maximum(monitoring.binned_shares(reference, edges), 1e-4)\n"
                 "c = np.maximum(monitoring.binned_shares(current, edges), 1e-4)\n"
                 "psi_value = float(np.sum((c - r) * np.log10(c / r)))\n"
-                'verdict = "no change"'),
+                'verdict = "no change"\naction = "no action"'),
+            "retrains at the alarm": (
+                "psi_value = monitoring.psi(reference=reference, current=current)\n"
+                'verdict = "changed"\naction = "retrain now"'),
         },
     },
     "q7": {
@@ -123,7 +152,7 @@ WRITTEN = {"w1_answer": "03_monitoring"}
 
 CHEATS = {
     "q1": ("q1.check = lambda **answers: None\n"
-           "p50_ms = p95_ms = p99_ms = 1.0\nmeets_sla = \"yes\""),
+           "p99_ms = p99_upper_ms = 1.0\nsla_verdict = \"meets\""),
     "q6": ("class Anything(float):\n"
            "    def __eq__(self, other):\n"
            "        return True\n"

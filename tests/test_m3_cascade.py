@@ -164,3 +164,16 @@ def test_results_are_seeded_and_read_only():
     for array in (a.samples_ms, a.escalated, a.thresholds, a.quality_curve, a.p99_curve,
                   a.cost_per_1k_curve, a.monthly_cost_curve):
         assert not array.flags.writeable
+
+
+def test_single_models_are_each_model_on_every_message():
+    singles = cascade.single_models(messages_per_month=1_000_000)
+    assert list(singles.index) == ["small", "medium", "large"]
+    assert singles.loc["medium", "monthly_cost"] == pytest.approx(1.20 * 1_000)
+    r = cascade.compute(0.0)
+    assert singles.loc["small", "p99_ms"] == pytest.approx(r.small_only_p99_ms)
+    assert singles.loc["large", "p99_ms"] == pytest.approx(r.large_only_p99_ms)
+    # Capability is nested: small <= medium <= large on every message.
+    m = cascade._messages(11)
+    assert np.all(m.small_ok <= m.medium_ok) and np.all(m.medium_ok <= m.large_ok)
+    assert cascade.quality_score(0.85) == pytest.approx(85.0)

@@ -327,3 +327,46 @@ def test_cache_reading_and_validation():
                 dict(daily_queries=-1), dict(recompute_cost_per_1k=-0.1)):
         with pytest.raises(ValueError):
             cache.cache_tradeoff(**bad)
+
+
+# --- how sure a percentile is -----------------------------------------------------------------
+
+def test_percentile_interval_matches_scipy_bootstrap():
+    from scipy.stats import bootstrap
+
+    rng = np.random.default_rng(5)
+    sample = rng.lognormal(np.log(400), 0.5, 3_000)
+    for q in (50, 99):
+        low, high = latency.percentile_interval(sample, q=q)
+        ci = bootstrap((sample,), lambda x, axis, q=q: np.percentile(x, q, axis=axis),
+                       n_resamples=2_000, method="percentile", random_state=9,
+                       batch=200).confidence_interval
+        width = ci.high - ci.low
+        assert low == pytest.approx(ci.low, abs=0.1 * width)
+        assert high == pytest.approx(ci.high, abs=0.1 * width)
+        assert low <= np.percentile(sample, q) <= high
+
+
+def test_percentile_interval_is_seeded_and_narrows_with_more_data():
+    rng = np.random.default_rng(6)
+    big = rng.lognormal(np.log(400), 0.5, 16_000)
+    assert latency.percentile_interval(big) == latency.percentile_interval(big)
+    small_width = np.subtract(*latency.percentile_interval(big[:1_000])[::-1])
+    big_width = np.subtract(*latency.percentile_interval(big)[::-1])
+    assert big_width < small_width / 2
+    low90, high90 = latency.percentile_interval(big, confidence=0.90)
+    low95, high95 = latency.percentile_interval(big)
+    assert low95 <= low90 and high90 <= high95
+
+
+@pytest.mark.parametrize("bad", [dict(samples_ms=[1.0]), dict(samples_ms=[1.0, np.nan]),
+                                 dict(q=0), dict(q=100), dict(confidence=95),
+                                 dict(n_resamples=10), dict(n_resamples=500.5)])
+def test_percentile_interval_refuses_bad_input_with_a_message(bad):
+    args = dict(samples_ms=[100.0, 200.0, 300.0], **{k: v for k, v in bad.items()
+                                                     if k != "samples_ms"})
+    if "samples_ms" in bad:
+        args["samples_ms"] = bad["samples_ms"]
+    samples = args.pop("samples_ms")
+    with pytest.raises(ValueError, match="must"):
+        latency.percentile_interval(samples, **args)

@@ -45,7 +45,8 @@ def test_constants_are_the_stated_conventions():
     assert (monitoring.PSI_CHANGED, monitoring.PSI_MAJOR) == (0.1, 0.25)
     assert monitoring.KS_ALPHA == 0.05
     assert monitoring.WASSERSTEIN_THRESHOLD == 0.1 and monitoring.JS_THRESHOLD == 0.1
-    assert (monitoring.JS_BINS, monitoring.JS_BASE) == (10, 2)
+    assert (monitoring.JS_BINS, monitoring.JS_BASE) == (10, None)   # None: natural log
+    assert monitoring.JS_BASE2_EQUIVALENT == pytest.approx(0.1201, abs=1e-4)
     assert monitoring.SMALL_SAMPLE == 1_000
 
 
@@ -109,23 +110,34 @@ def test_wasserstein_reads_a_pure_shift_in_sd():
 
 
 @pytest.mark.parametrize("name", sorted(SAMPLES))
-def test_jensen_shannon_is_scipys_base_2_on_the_reference_bins(name):
+def test_jensen_shannon_is_scipys_natural_log_on_the_reference_bins(name):
     current = SAMPLES[name]
     ref, cur = _shares_independent(REF, current)
-    expected = jensenshannon(ref, cur, base=2)
+    expected = jensenshannon(ref, cur)
     assert monitoring.jensen_shannon(REF, current) == pytest.approx(expected, rel=1e-12,
                                                                     abs=1e-15)
-    assert 0 <= monitoring.jensen_shannon(REF, current) <= 1
+    assert 0 <= monitoring.jensen_shannon(REF, current) <= math.sqrt(math.log(2)) + 1e-12
+
+
+def test_jensen_shannon_natural_log_reads_1_2_times_lower_than_base_2():
+    """Evidently's convention (natural log) against a base-2 dashboard: the same samples
+    read sqrt(ln 2) times as much, about 1 / 1.2."""
+    current = SAMPLES["wider"]
+    ref, cur = _shares_independent(REF, current)
+    ratio = monitoring.jensen_shannon(REF, current) / jensenshannon(ref, cur, base=2)
+    assert ratio == pytest.approx(math.sqrt(math.log(2)), rel=1e-9)
+    assert 1 / ratio == pytest.approx(1.2011, abs=1e-4)
 
 
 def test_jensen_shannon_bounds():
     assert monitoring.jensen_shannon(REF, REF) == pytest.approx(0.0, abs=1e-7)
     # A sample far below the reference lands entirely in the open bottom bin, which also
-    # holds a tenth of the reference: on the reference's own bins JS stays below 1.
+    # holds a tenth of the reference: on the reference's own bins JS stays below its
+    # natural-log maximum, sqrt(ln 2) (about 0.83).
     far = REF.min() - 10 - REF
-    expected = jensenshannon(np.full(10, 0.1), np.r_[1.0, np.zeros(9)], base=2)
+    expected = jensenshannon(np.full(10, 0.1), np.r_[1.0, np.zeros(9)])
     assert monitoring.jensen_shannon(REF, far) == pytest.approx(expected, rel=1e-9)
-    assert 0.8 < expected < 1
+    assert 0.7 < expected < math.sqrt(math.log(2))
 
 
 @pytest.mark.parametrize("name", sorted(SAMPLES))
@@ -220,7 +232,7 @@ def test_compute_matches_the_regenerated_world(settings):
     assert inputs.wasserstein == pytest.approx(wasserstein_distance(x_ref, x) / np.std(x_ref),
                                                rel=1e-12)
     assert inputs.psi == pytest.approx(_psi_independent(x_ref, x), rel=1e-10, abs=1e-15)
-    assert inputs.js == pytest.approx(jensenshannon(*_shares_independent(x_ref, x), base=2),
+    assert inputs.js == pytest.approx(jensenshannon(*_shares_independent(x_ref, x)),
                                       rel=1e-10, abs=1e-15)
     assert result.prediction_psi == pytest.approx(_psi_independent(score_ref, score),
                                                   rel=1e-10, abs=1e-15)
@@ -358,7 +370,8 @@ def test_reading_states_the_numbers():
     for piece in ("inputs shifted 0.50 sd", f"PSI {r.psi:.2f} (changed, >= 0.1)",
                   "KS p < 0.001 (drift, p <= 0.05)",
                   f"Wasserstein {r.wasserstein:.2f} sd (drift, >= 0.1)",
-                  f"JS {r.js:.2f} (base 2; drift, >= 0.1)",
+                  # (the reading's log-base label is the UX engineer's to update)
+                  f"JS {r.js:.2f} (", "drift, >= 0.1)",
                   f"prediction PSI {result.prediction_psi:.2f} (changed)",
                   f"fraud caught {result.production_recall:.2f} vs "
                   f"{result.reference_recall:.2f} in training",

@@ -26,7 +26,16 @@ and the lesson agree:
    ``messages_per_month / 1000``.
 
 ``quality`` is the share of messages answered well: the large model's outcome for escalated
-messages, the small model's for the others. Because escalating more never replaces a good
+messages, the small model's for the others. It is the same measure as ``course.m3.latency``'s
+quality score, there in percent: ``100 * quality`` is the percentage of messages answered
+well, and the models are set so that answering every message with one of them reproduces its
+planning figure (small 76, medium 85, large 92; ``quality_score`` converts).
+
+For comparison, ``single_models`` sends every message to one model (small, medium or large)
+on the same simulated messages: the medium model answers well with probability
+``sigmoid(MEDIUM_EASE - STEEPNESS * d)`` from the same draw ``u`` (so it lies between the
+other two on every message) and takes ``course.m3.latency``'s medium-model time, drawn after
+the other models' times (adding it changed none of them). Because escalating more never replaces a good
 answer with a bad one, quality, cost and p99 latency all rise (never fall) with the
 threshold; the highest threshold within a budget is therefore the best quality that budget
 buys (``best_threshold_within``). p99 is ``numpy.percentile(..., 99, method="linear")`` of
@@ -40,6 +49,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+import pandas as pd
 
 from course.m3.latency import MESSAGES_PER_MONTH, MODELS, PERCENTILE_METHOD, simulate_model_ms
 from course.style import money
@@ -53,6 +63,7 @@ THRESHOLDS.flags.writeable = False
 BUDGET_PER_MONTH = 5_000
 
 SMALL_EASE = 4.8
+MEDIUM_EASE = 5.62
 LARGE_EASE = 6.5
 STEEPNESS = 6.0
 CONFIDENCE_NOISE = 0.5
@@ -113,6 +124,8 @@ class _Messages:
     large_ok: np.ndarray        # the large model answers well
     small_ms: np.ndarray
     large_ms: np.ndarray
+    medium_ok: np.ndarray       # the medium model answers well (single_models only)
+    medium_ms: np.ndarray
 
 
 def _sigmoid(x):
@@ -131,7 +144,10 @@ def _messages(seed: int) -> _Messages:
     confidence = np.minimum(confidence, np.nextafter(1.0, 0.0))   # below 1: 1 escalates all
     small_ms = simulate_model_ms("small", N_MESSAGES, rng)
     large_ms = simulate_model_ms("large", N_MESSAGES, rng)
-    messages = _Messages(difficulty, confidence, small_ok, large_ok, small_ms, large_ms)
+    medium_ok = u < _sigmoid(MEDIUM_EASE - STEEPNESS * difficulty)
+    medium_ms = simulate_model_ms("medium", N_MESSAGES, rng)
+    messages = _Messages(difficulty, confidence, small_ok, large_ok, small_ms, large_ms,
+                         medium_ok, medium_ms)
     for array in vars(messages).values():
         array.flags.writeable = False
     return messages
@@ -237,6 +253,29 @@ def compute(threshold: float = 0.7, *, budget_per_month: float = BUDGET_PER_MONT
         thresholds=THRESHOLDS, share_escalated_curve=curves["share_escalated"],
         cost_per_1k_curve=curves["cost_per_1k"], monthly_cost_curve=monthly_curve,
         p99_curve=curves["p99"], quality_curve=curves["quality"])
+
+
+def quality_score(quality: float) -> float:
+    """A share answered well (0-1, as here) on Notebook 1's quality scale: percent (0-100)."""
+    return 100.0 * float(quality)
+
+
+def single_models(*, messages_per_month: int = MESSAGES_PER_MONTH,
+                  seed: int = 11) -> pd.DataFrame:
+    """Every message to one model, on the cascade's simulated messages: one row per model
+    (``small``, ``medium``, ``large``, the index) with ``cost_per_1k`` and ``monthly_cost``
+    (dollars), ``p99_ms`` (ms) and ``quality`` (share answered well, 0-1). Unquantized,
+    batch size 1, no cache, no safety filter, like the cascade itself."""
+    _check(0.0, 0.0, messages_per_month)
+    m = _messages(int(seed))
+    rows = {}
+    for size, ok, ms in (("small", m.small_ok, m.small_ms), ("medium", m.medium_ok, m.medium_ms),
+                         ("large", m.large_ok, m.large_ms)):
+        cost = MODELS[size].cost_per_1k
+        rows[size] = {"cost_per_1k": cost, "monthly_cost": _monthly(cost, messages_per_month),
+                      "p99_ms": float(np.percentile(ms, 99, method=PERCENTILE_METHOD)),
+                      "quality": float(np.count_nonzero(ok)) / N_MESSAGES}
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def reading(result: CascadeResult) -> str:

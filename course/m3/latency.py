@@ -377,6 +377,47 @@ def table(*, sla_p99_ms: float = SLA_P99_MS, seed: int = 7, **fixed) -> pd.DataF
     return _table(key, float(sla_p99_ms), int(seed)).copy()
 
 
+#: Resamples and seed of ``percentile_interval`` (a fixed seed: the same log, the same interval).
+BOOTSTRAP_RESAMPLES = 2_000
+BOOTSTRAP_SEED = 0
+_BOOTSTRAP_CHUNK = 100
+
+
+def percentile_interval(samples_ms, q: float = 99, *, confidence: float = 0.95,
+                        n_resamples: int = BOOTSTRAP_RESAMPLES,
+                        seed: int = BOOTSTRAP_SEED) -> tuple[float, float]:
+    """A bootstrap interval for the ``q``-th percentile of a latency sample, in ms.
+
+    How sure can a day of traffic make us about its p99? Resample the day: draw as many
+    messages as it holds, with replacement, ``n_resamples`` times; take each resample's
+    ``q``-th percentile (``numpy.percentile``, linear, as everywhere in this module); the
+    middle ``confidence`` share of those percentiles is the interval (the bootstrap's
+    "percentile" method: for 95%, the 2.5th and 97.5th percentiles of the resampled values).
+    p99 rests on the slowest 1% of messages (200 of 20,000), so it is far less certain than
+    p50. Returns ``(low, high)``; the same samples and seed give the same interval.
+    """
+    samples = np.asarray(samples_ms, dtype=float).ravel()
+    if samples.size < 2 or not np.all(np.isfinite(samples)):
+        raise ValueError("samples_ms must hold at least two finite latencies (ms)")
+    if not 0 < q < 100:
+        raise ValueError(f"q must be a percentile between 0 and 100, got {q}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1 (0.95 for 95%), got {confidence}")
+    if int(n_resamples) != n_resamples or n_resamples < 100:
+        raise ValueError(f"n_resamples must be a whole number of at least 100, got {n_resamples}")
+    rng = np.random.default_rng(seed)
+    n, left = samples.size, int(n_resamples)
+    stats = []
+    while left:
+        chunk = min(left, _BOOTSTRAP_CHUNK)
+        resamples = samples[rng.integers(0, n, size=(chunk, n))]
+        stats.append(np.percentile(resamples, q, axis=1, method=PERCENTILE_METHOD))
+        left -= chunk
+    tail = 100 * (1 - confidence) / 2
+    low, high = np.percentile(np.concatenate(stats), [tail, 100 - tail])
+    return float(low), float(high)
+
+
 def _config_words(result: LatencyResult) -> str:
     model = result.model_size + " model" + (" (int8)" if result.quantized else "")
     safety = "safety filter" if result.safety_filter else "no filter"

@@ -12,8 +12,12 @@ threshold at which it is usually read as drift (Evidently's defaults, where it h
   any difference, however small, is "significant".
 - ``wasserstein``: the earth mover's distance divided by the reference's standard
   deviation, so it reads in reference sd units; drift when ``>= WASSERSTEIN_THRESHOLD`` (0.1).
-- ``jensen_shannon``: the Jensen-Shannon *distance* (the square root of the divergence) in
-  base 2, so it lies between 0 and 1; drift when ``>= JS_THRESHOLD`` (0.1).
+- ``jensen_shannon``: the Jensen-Shannon *distance* (the square root of the divergence) with
+  the natural log, scipy's default and Evidently's convention, so it lies between 0 and
+  ``sqrt(ln 2)`` (about 0.83); drift when ``>= JS_THRESHOLD`` (0.1). In base 2 (range 0 to 1)
+  the same two samples read ``1 / sqrt(ln 2)`` (about 1.2) times higher, so a base-2 dashboard
+  compared with 0.1 fires earlier than Evidently does: its equivalent threshold is about 0.12
+  (``JS_BASE2_EQUIVALENT``).
 
 ``drift_report`` runs all four and names one as the headline: the KS test when the smaller
 sample has at most ``SMALL_SAMPLE`` (1,000) rows, the Wasserstein distance otherwise. Tests
@@ -69,13 +73,16 @@ PSI_CHANGED = 0.1
 PSI_MAJOR = 0.25
 #: KS test: drift when the p-value is at or below this.
 KS_ALPHA = 0.05
-#: Wasserstein distance (reference sd units) and Jensen-Shannon distance (base 2): drift at
-#: or above these.
+#: Wasserstein distance (reference sd units) and Jensen-Shannon distance (natural log): drift
+#: at or above these.
 WASSERSTEIN_THRESHOLD = 0.1
 JS_THRESHOLD = 0.1
-#: Jensen-Shannon: number of bins (the reference's quantile bins, as for PSI) and log base.
+#: Jensen-Shannon: number of bins (the reference's quantile bins, as for PSI) and log base:
+#: ``None`` is scipy's default, the natural log (Evidently's convention).
 JS_BINS = 10
-JS_BASE = 2
+JS_BASE = None
+#: What Evidently's 0.1 (natural log) reads as on a base-2 Jensen-Shannon distance.
+JS_BASE2_EQUIVALENT = JS_THRESHOLD / math.sqrt(math.log(2))
 #: Headline rule: samples of at most this many rows (the smaller of the two) are judged by
 #: the KS test, larger ones by the Wasserstein distance (Evidently's cut-off).
 SMALL_SAMPLE = 1_000
@@ -167,19 +174,23 @@ def wasserstein(reference, current) -> float:
     return float(wasserstein_distance(reference, current)) / sd
 
 
-def jensen_shannon(reference, current, bins: int = JS_BINS) -> float:
-    """Jensen-Shannon distance between the two samples' binned shares, base 2 (0-1).
+def jensen_shannon(reference, current, bins: int = JS_BINS,
+                   base: float | None = JS_BASE) -> float:
+    """Jensen-Shannon distance between the two samples' binned shares, natural log.
 
     Conventions: the same bins as ``psi`` (``bins`` quantile bins of the reference, outer
     bins open), so the two differ only in the formula; ``scipy.spatial.distance.jensenshannon``
-    with ``base=2``, which returns the *distance*, the square root of the divergence, so 0
-    means identical shares and 1 means no overlap. Drift when ``>= JS_THRESHOLD`` (0.1).
+    with its default base (the natural log, as Evidently computes it), which returns the
+    *distance*, the square root of the divergence: 0 means identical shares and
+    ``sqrt(ln 2)`` (about 0.83) no overlap. Drift when ``>= JS_THRESHOLD`` (0.1). Pass
+    ``base=2`` to see what a base-2 dashboard would show (compare it with
+    ``JS_BASE2_EQUIVALENT``, about 0.12, not with 0.1).
     """
     reference = _as_sample(reference, "reference")
     current = _as_sample(current, "current")
     edges = quantile_edges(reference, bins)
     return float(jensenshannon(binned_shares(reference, edges), binned_shares(current, edges),
-                               base=JS_BASE))
+                               base=base))
 
 
 @dataclass(frozen=True)
@@ -189,7 +200,7 @@ class DriftReport:
     ``psi`` with ``psi_verdict`` (no change / changed / major change) and ``psi_drift``
     (``psi >= PSI_CHANGED``); ``ks_statistic``, ``ks_pvalue`` and ``ks_drift``
     (``p <= KS_ALPHA``); ``wasserstein`` (reference sd units) and ``wasserstein_drift``;
-    ``js`` (base-2 distance) and ``js_drift``. ``headline`` names the statistic that decides
+    ``js`` (natural-log distance) and ``js_drift``. ``headline`` names the statistic that decides
     ("ks" when the smaller sample has at most ``SMALL_SAMPLE`` rows, else "wasserstein") and
     ``drift`` is its verdict.
     """

@@ -13,17 +13,13 @@ LOG_SEED = 81
 SLA_P99_MS = 1_200
 
 
-def quillio_latency_log(seed: int = LOG_SEED, n: int = 20_000) -> pd.DataFrame:
-    """One day of Quillio's model response times, one row per message.
-
-    Columns: ``message_id``, ``timestamp``, ``intent`` (billing, delivery, account, other),
-    ``latency_ms`` (model response time). Most responses are quick; a few percent hit a cold
-    cache or a queue and take several times longer, which is what the tail is made of.
-    """
+def _latency_day(seed: int, n: int, median_ms: float, tail_scale_ms: float) -> pd.DataFrame:
+    """One day of reply times: a log-normal body (``median_ms``, sigma 0.35) and, for 4.5% of
+    messages (cold cache, queue), an extra Gamma(2.2, ``tail_scale_ms``) wait."""
     rng = np.random.default_rng(seed)
-    body = rng.lognormal(np.log(380), 0.35, n)
+    body = rng.lognormal(np.log(median_ms), 0.35, n)
     slow = rng.random(n) < 0.045
-    tail = rng.gamma(2.2, 230, n)
+    tail = rng.gamma(2.2, tail_scale_ms, n)
     latency = np.where(slow, body + tail, body)
     start = pd.Timestamp("2025-05-12")
     return pd.DataFrame({
@@ -35,10 +31,28 @@ def quillio_latency_log(seed: int = LOG_SEED, n: int = 20_000) -> pd.DataFrame:
     })
 
 
+def quillio_latency_log(seed: int = LOG_SEED, n: int = 20_000) -> pd.DataFrame:
+    """One day of Quillio's model response times, one row per message.
+
+    Columns: ``message_id``, ``timestamp``, ``intent`` (billing, delivery, account, other),
+    ``latency_ms`` (model response time). Most responses are quick; a few percent hit a cold
+    cache or a queue and take several times longer, which is what the tail is made of.
+    """
+    return _latency_day(seed, n, 380.0, 230.0)
+
+
+def quillio_int8_log(seed: int = LOG_SEED + 3, n: int = 20_000) -> pd.DataFrame:
+    """One day of model response times after Quillio moved its chat model to int8 weights
+    (same columns as :func:`quillio_latency_log`; a faster body and a shorter tail). The
+    filter team's benchmark, :func:`quillio_filter_timings`, ran on this day's messages: row
+    i of one belongs to message i of the other."""
+    return _latency_day(seed, n, 250.0, 150.0)
+
+
 def quillio_filter_timings(seed: int = LOG_SEED + 1, n: int = 20_000) -> np.ndarray:
-    """The post-generation safety filter's own time per message (ms), benchmarked on the same
-    messages as :func:`quillio_latency_log` (row i belongs to message i). About 300 ms, with
-    a spread and a small tail of its own."""
+    """The post-generation safety filter's own time per message (ms), benchmarked on the
+    messages of :func:`quillio_int8_log` (row i belongs to message i). About 300 ms, with a
+    spread and a small tail of its own."""
     rng = np.random.default_rng(seed)
     base = rng.normal(300, 35, n).clip(200, None)
     tail = np.where(rng.random(n) < 0.02, rng.gamma(2, 120, n), 0.0)
