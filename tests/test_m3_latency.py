@@ -3,8 +3,6 @@ against independent re-derivations, and the teaching facts the lesson relies on.
 
 import itertools
 import math
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -170,15 +168,6 @@ def test_table_holds_knobs_fixed():
         "large", True, 0.4, 1, False).p99_ms
     with pytest.raises(TypeError):
         latency.table(colour="blue")
-
-
-def test_table_is_fast_from_a_cold_start():
-    code = ("import time; t = time.perf_counter(); import course.m3.latency as m; "
-            "m.table(); print(time.perf_counter() - t)")
-    seconds = float(subprocess.run([sys.executable, "-W", "error::FutureWarning", "-c", code],
-                                   cwd=ROOT, capture_output=True, text=True,
-                                   check=True).stdout)
-    assert seconds < 1.0
 
 
 # --- the teaching facts ----------------------------------------------------------------------
