@@ -2,23 +2,35 @@
 
 MODULE = "m2_data_fluency"
 
+# q1's answer cell: the released scaffold with its one line filled in, plus the decisions.
+LINE = "by_customer.transform(lambda s: s.shift().expanding().mean())"
+
+
+def q1_answer(line: str, launch: str = "point_in_time", ships: str = "below_honest") -> str:
+    return (
+        "def point_in_time_fraud_rate(df):\n"
+        '    ordered = df.sort_values(by=["timestamp", "transaction_id"])\n'
+        '    by_customer = ordered.groupby("customer_id")["is_fraud"]\n'
+        f"    rate = {line}\n"
+        "    if rate is None:\n"
+        "        return None\n"
+        "    return rate.reindex(df.index)\n"
+        f"launch_number = {launch!r}\n"
+        f"if_leaky_ships = {ships!r}\n")
+
+
 CASES = {
     "q1": {
         "notebook": "01_leakage_and_time",
         "misconceptions": {
-            "aggregates over the whole table": (
-                "def point_in_time_fraud_rate(df):\n"
-                '    return df.groupby("customer_id")["is_fraud"].transform("mean")'),
-            "forgets to shift past the row's own label": (
-                "def point_in_time_fraud_rate(df):\n"
-                '    ordered = df.sort_values(["timestamp", "transaction_id"])\n'
-                '    rate = ordered.groupby("customer_id")["is_fraud"].transform(\n'
-                "        lambda s: s.expanding().mean())\n"
-                "    return rate.reindex(df.index)"),
-            "forgets to sort by time": (
-                "def point_in_time_fraud_rate(df):\n"
-                '    return df.groupby("customer_id")["is_fraud"].transform(\n'
-                "        lambda s: s.shift().expanding().mean())"),
+            "aggregates over the whole table": q1_answer('by_customer.transform("mean")'),
+            "forgets to shift past the row's own label": q1_answer(
+                "by_customer.transform(lambda s: s.expanding().mean())"),
+            "promises the leaky offline score": q1_answer(LINE, launch="whole_table"),
+            "splits the difference between leaky and honest": q1_answer(
+                LINE, launch="midpoint"),
+            "expects production to match offline": q1_answer(LINE, ships="as_offline"),
+            "thinks a leak costs only a little": q1_answer(LINE, ships="a_bit_lower"),
         },
     },
     "q2": {
@@ -100,9 +112,7 @@ CASES = {
 WRITTEN = {"w1_answer": "03_labels_and_sampling"}
 
 CHEATS = {
-    "q1": ("q1.check = lambda **answers: None\n"
-           "def point_in_time_fraud_rate(df):\n"
-           '    return df.groupby("customer_id")["is_fraud"].transform("mean")'),
+    "q1": "q1.check = lambda **answers: None\n" + q1_answer('by_customer.transform("mean")'),
     "q4": ("class Anything(str):\n"
            "    def __eq__(self, other):\n"
            "        return True\n"

@@ -18,6 +18,10 @@ def test_notebook1_leakage_claims():
     assert one_day.production_score < honest.production_score - 0.03
     assert whole.offline_score <= one_day.offline_score + 0.01
     assert round(honest.offline_score, 2) == 0.87 and round(whole.offline_score, 2) == 0.96
+    # 'What to notice' 1 and q1's hints: '0.87 offline, 0.90 in production'; the whole-table
+    # model's production score, 0.82.
+    assert round(honest.production_score, 2) == 0.90
+    assert round(whole.production_score, 2) == 0.82
 
 
 def test_notebook2_pipeline_claims():

@@ -80,7 +80,8 @@ def judge_point_in_time(feature) -> tuple[str, str]:
     feature value at or before it unchanged; (2) a row's own label never changes its own
     value; (3) flipping a customer's earliest label moves each later value of that customer
     by exactly 1/k, k being the number of earlier transactions, and the first transaction
-    has no history (NaN).
+    has no history (NaN). A function that returns None is the untouched scaffold (its one
+    line still ``rate = None``): not attempted yet.
     """
     if not callable(feature):
         raise AnswerFormatError(
@@ -89,6 +90,13 @@ def judge_point_in_time(feature) -> tuple[str, str]:
     from course.m2.leakage import ledgerly_history
 
     frame = ledgerly_history(seed=97, n_customers=120)
+    try:
+        untouched = feature(frame.copy()) is None
+    except Exception:  # reported with its message by _run below
+        untouched = False
+    if untouched:
+        return ("not attempted", "not attempted yet: replace `rate = None` in the answer cell "
+                "with your one line and run the cell again")
     got = _run(feature, frame)
     label = frame["is_fraud"].astype(float)
     # Named misconceptions first: they are the mistakes worth naming.
@@ -99,11 +107,17 @@ def judge_point_in_time(feature) -> tuple[str, str]:
                 "only at earlier transactions.")
     ordered = _ordered(frame)
     lbl = ordered["is_fraud"].astype(float)
-    with_own = lbl.groupby(ordered["customer_id"]).transform(
-        lambda s: s.expanding().mean())
+    by_customer = lbl.groupby(ordered["customer_id"])
+    with_own = by_customer.transform(lambda s: s.expanding().mean())
     if _same(got, with_own):
         return ("misconception", "close, but each row's own label is inside its own feature: "
-                "shift by one so a row sees only transactions before it.")
+                "a running average that includes the row itself still reads the answer. Only "
+                "transactions before the row may count.")
+    previous_only = by_customer.transform(lambda s: s.shift())
+    if _same(got, previous_only):
+        return ("misconception", "that is only the label of the customer's previous payment. "
+                "The feature is the share of fraud among ALL of the customer's earlier "
+                "payments.")
     unsorted = label.groupby(frame["customer_id"]).transform(
         lambda s: s.shift().expanding().mean())
     if _same(got, unsorted):
@@ -140,18 +154,49 @@ def judge_point_in_time(feature) -> tuple[str, str]:
 
 q1 = Exercise(
     key="q1",
-    title="a point-in-time fraud-rate feature",
-    parts=[Part("point_in_time_fraud_rate", Behaviour(judge_point_in_time), "")],
+    title="fix the leaky feature, then decide what to promise",
+    parts=[
+        Part("point_in_time_fraud_rate", Behaviour(judge_point_in_time), ""),
+        Part("launch_number", _choice(
+            "whole_table", "point_in_time", "midpoint",
+            whole_table=("0.96", "leaky"), point_in_time=("0.87", "honest"),
+            midpoint=("0.92", "between", "in between", "average")), "6ab127bab4eba7c8", {
+            "3fdf961722ed4520": "that score was measured with a feature that contains each "
+                                "payment's own label. Production will never have that "
+                                "feature, so the score describes a model that cannot run.",
+            "001dcce5b6b8c4fc": "a leaky score is not an honest score plus a margin you can "
+                                "split: it measures a model that reads the answer. An average "
+                                "of it and an honest score is a number nobody measured.",
+        }, wrong='answer "whole_table", "point_in_time" or "midpoint".'),
+        Part("if_leaky_ships", _choice(
+            "as_offline", "a_bit_lower", "below_honest",
+            as_offline=("about 0.96", "same"), a_bit_lower=("lower", "a little lower"),
+            below_honest=("below the honest model", "worse than honest")),
+            "65aaa8b71de6f7c1", {
+                "d629bdb1d6a048d9": "offline and production only agree when the feature is "
+                                    "computed the same way in both. In production this "
+                                    "feature can only be computed from the past.",
+                "08eb0668d4d443d8": "a leak is not a matter of degree. Set the explorer to "
+                                    "the whole table and compare the production line with "
+                                    "the honest model's dashed line, not with the offline "
+                                    "score.",
+            }, wrong='answer "as_offline", "a_bit_lower" or "below_honest".'),
+    ],
     hints=[
-        "For each transaction, ask: what could the scoring system have known at that moment? "
-        "Only the same customer's earlier transactions.",
-        "Sort by time first (timestamp, then transaction_id), then group by customer.",
-        "Within each customer, shift the labels by one row and take an expanding mean: "
-        "df.sort_values(...).groupby('customer_id')['is_fraud'].transform(lambda s: "
-        "s.shift().expanding().mean()). Return it aligned to the original index.",
+        "For each payment, ask what the scoring system could have known at that moment: only "
+        "the same customer's earlier payments. In the worked example, which column uses the "
+        "row itself, and which one uses only the row before?",
+        "You need both ideas in one line: first move each customer's labels down one row "
+        "(so a row never sees its own label), then take the average of everything so far. "
+        "For the two decisions, set the explorer to 'whole table' and read both lines "
+        "against the dashed honest line.",
+        "rate = by_customer.transform(lambda s: s.shift().expanding().mean()). The explorer's "
+        "numbers: whole table 0.96 offline and 0.82 in production; point in time 0.87 "
+        "offline and 0.90 in production.",
     ],
     takeaway="A feature is only as honest as the moment it is computed for. Ask of every "
-             "aggregate: 'computed over which rows, as of when?'",
+             "aggregate: 'computed over which rows, as of when?', and put only numbers "
+             "measured with features production can compute in front of leadership.",
 )
 
 _LEAK = Choice({"leaky": ("leak", "leaks", "leaking"), "safe": ("ok", "fine", "not leaky")})
@@ -188,6 +233,11 @@ q2 = Exercise(
         "from the payment's own outcome) leaks.",
     ],
     takeaway="Computed over which rows, as of when? Ask it of every feature.",
+    # Five leaky/safe marks: say which are wrong and a learner flips them to full marks.
+    group_feedback="at least one verdict is off (the check does not say which). For each "
+                   "feature, picture the moment the payment is scored: could the value be "
+                   "computed from rows that exist at that moment? A feature can leak without "
+                   "touching the label, and not every groupby leaks.",
 )
 
 # --------------------------------------------------------------------------- q3..q5
