@@ -47,10 +47,17 @@ CASES = {
         "notebook": "02_pipelines_and_data_quality",
         "misconceptions": {
             "trusts the scale-first pipeline": (
-                'trusted_snippet = "A"\norders_filled_by_a = 0'),
+                'trusted_snippet = "A"\nreject_c_because = "fitted_on_test"\n'
+                "orders_filled_by_a = 0"),
             "trusts the pipeline fitted on everything": (
-                'trusted_snippet = "C"\n'
-                "orders_filled_by_a = float(preprocessing.snippet_a(train, test)[0].mean_[0])"),
+                'trusted_snippet = "C"\nreject_c_because = "fitted_on_test"\n'
+                'orders_filled_by_a = train["orders_last_30d"].mean()'),
+            "judges a pipeline by its score": (
+                'trusted_snippet = "B"\nreject_c_because = "lower_score"\n'
+                'orders_filled_by_a = train["orders_last_30d"].mean()'),
+            "blames C for A's mistake": (
+                'trusted_snippet = "B"\nreject_c_because = "wrong_fill"\n'
+                'orders_filled_by_a = train["orders_last_30d"].mean()'),
         },
     },
     "q4": {
@@ -60,10 +67,16 @@ CASES = {
                 "missing = store[list(scenarios.FEATURE_SOURCES)].isna().mean()\n"
                 "broken_feed = scenarios.FEATURE_SOURCES[missing.idxmax()]\n"
                 'broke_on = "2025-02-01"\n'
-                'masked_feature = "none"'),
+                'masked_feature = "none"\nask_first = "repair_feeds"'),
             "trusts null rates alone": (
                 'broken_feed = "weather_api"\nbroke_on = "2025-03-18"\n'
-                'masked_feature = "none"'),
+                'masked_feature = "none"\nask_first = "repair_feeds"'),
+            "retrains on broken data": (
+                'broken_feed = "weather_api"\nbroke_on = "2025-03-18"\n'
+                'masked_feature = "stock_level"\nask_first = "retrain"'),
+            "drops the sparse but healthy source": (
+                'broken_feed = "weather_api"\nbroke_on = "2025-03-18"\n'
+                'masked_feature = "stock_level"\nask_first = "drop_app_events"'),
         },
     },
     "q5": {
@@ -85,11 +98,23 @@ CASES = {
             "trusts raw agreement": (
                 'reaudit_first = "none"\n'
                 'south = audit[audit["region"] == "south"]\n'
-                'south_kappa = (south["vendor_label"] == south["audit_label"]).mean()'),
+                'south_kappa = (south["vendor_label"] == south["audit_label"]).mean()\n'
+                'fix_labels = "align_guideline"'),
             "reports agreement as kappa": (
                 'reaudit_first = "south"\n'
                 'south = audit[audit["region"] == "south"]\n'
-                'south_kappa = (south["vendor_label"] == south["audit_label"]).mean()'),
+                'south_kappa = (south["vendor_label"] == south["audit_label"]).mean()\n'
+                'fix_labels = "align_guideline"'),
+            "buys more of the same labels": (
+                'reaudit_first = "south"\n'
+                'south = audit[audit["region"] == "south"]\n'
+                'south_kappa = cohen_kappa_score(south["vendor_label"], south["audit_label"])\n'
+                'fix_labels = "buy_more_labels"'),
+            "drops the region instead of fixing its guideline": (
+                'reaudit_first = "south"\n'
+                'south = audit[audit["region"] == "south"]\n'
+                'south_kappa = cohen_kappa_score(south["vendor_label"], south["audit_label"])\n'
+                'fix_labels = "drop_south"'),
         },
     },
     "q7": {
@@ -97,14 +122,24 @@ CASES = {
         "misconceptions": {
             "takes the users who are easy to reach": (
                 'design = "convenience"\n'
-                'easy = sampling.draw(population, "convenience", 400, seed=41)\n'
-                'convenience_understates_by = easy["model_error"].mean() - '
-                'population["model_error"].mean()'),
+                'convenience_understates_by = convenient["model_error"].mean() - '
+                'population["model_error"].mean()\n'
+                'launch_call = "hold"'),
             "settles for random": (
                 'design = "random"\n'
-                'picked = sampling.draw(population, "random", 400, seed=41)\n'
                 'convenience_understates_by = population["model_error"].mean() - '
-                'picked["model_error"].mean()'),
+                'picked["model_error"].mean()\n'
+                'launch_call = "hold"'),
+            "ships on the convenience estimate": (
+                'design = "stratified"\n'
+                'convenience_understates_by = population["model_error"].mean() - '
+                'convenient["model_error"].mean()\n'
+                'launch_call = "ship"'),
+            "asks for more users when the range already decides": (
+                'design = "stratified"\n'
+                'convenience_understates_by = population["model_error"].mean() - '
+                'convenient["model_error"].mean()\n'
+                'launch_call = "check_more_users"'),
         },
     },
 }
@@ -119,5 +154,5 @@ CHEATS = {
            "    __hash__ = str.__hash__\n"
            "q4.check = lambda **answers: None\n"
            'broken_feed = Anything("app_events")\nbroke_on = Anything("2025-02-01")\n'
-           'masked_feature = Anything("none")'),
+           'masked_feature = Anything("none")\nask_first = Anything("retrain")'),
 }

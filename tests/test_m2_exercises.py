@@ -165,6 +165,16 @@ def test_q3_pipelines():
     # A's scaled 0 is the training mean of the observed values, in orders.
     right(ex.q3, "orders_filled_by_a", float(np.nanmean(train["orders_last_30d"])))
     named(ex.q3, "orders_filled_by_a", 0)
+    # Why not C: its score equals B's (to the printed three decimals), so "lower_score" is
+    # false; its imputer and scaler are fitted on rows that include the test riders.
+    assert round(aucs["C"], 3) == round(aucs["B"], 3)
+    c = preprocessing.snippet_c(train, test)
+    both = pd.concat([train, test])[scenarios.RIDER_FEATURES].fillna(0)
+    assert np.allclose(c[1].mean_, both.mean()) and not np.allclose(
+        c[1].mean_, train[scenarios.RIDER_FEATURES].fillna(0).mean())
+    right(ex.q3, "reject_c_because", "fitted_on_test")
+    named(ex.q3, "reject_c_because", "lower_score")
+    named(ex.q3, "reject_c_because", "wrong_fill")
 
 
 # q4 ------------------------------------------------------------------------------------------
@@ -189,6 +199,13 @@ def test_q4_feature_store_audit():
     assert overall[masked] == 0          # the premise: null rates cannot see it
     right(ex.q4, "masked_feature", masked)
     named(ex.q4, "masked_feature", "none")
+    # What to ask first: app_events' gaps did not change over time (design, not breakage),
+    # so dropping it fixes nothing; the broken feeds are the repair.
+    app = per_source["app_events"]
+    assert app.diff().abs().max() < 0.1 and overall["coupon_share"] > 0.3
+    right(ex.q4, "ask_first", "repair_feeds")
+    named(ex.q4, "ask_first", "retrain")
+    named(ex.q4, "ask_first", "drop_app_events")
 
 
 # q5 ------------------------------------------------------------------------------------------
@@ -223,6 +240,17 @@ def test_q6_kappa():
     named(ex.q6, "reaudit_first", "none")
     right(ex.q6, "south_kappa", kappas["south"])
     named(ex.q6, "south_kappa", agreement["south"])
+    # Read off the explorer at its two decimals: "close", not a bare "wrong".
+    assert status(ex.q6, "south_kappa", round(kappas["south"], 2)) == "close"
+    right(ex.q6, "fix_labels", "align_guideline")
+    named(ex.q6, "fix_labels", "buy_more_labels")
+    named(ex.q6, "fix_labels", "drop_south")
+    # The premise of align_guideline: with the reference guideline (divergence 0) the south
+    # vendor agrees with the audit as well as the others do.
+    aligned = labels.murmur_audit(divergence=0.0)
+    k0 = {r: cohen_kappa_score(g["vendor_label"], g["audit_label"])
+          for r, g in aligned.groupby("region")}
+    assert k0["south"] > 0.75 and abs(k0["south"] - np.mean([k0["north"], k0["west"]])) < 0.1
 
 
 # q7 ------------------------------------------------------------------------------------------
@@ -241,3 +269,18 @@ def test_q7_sampling():
     right(ex.q7, "convenience_understates_by", truth - easy["model_error"].mean())
     named(ex.q7, "convenience_understates_by", easy["model_error"].mean() - truth)
     named(ex.q7, "convenience_understates_by", truth - rand["model_error"].mean())
+    # Read off the explorer's one-decimal percentages (15.4% - 3.8%): "close".
+    shown = round(truth, 3) - round(easy["model_error"].mean(), 3)
+    assert status(ex.q7, "convenience_understates_by", shown) == "close"
+    # The launch call against a 10% bar: the convenience estimate is under it, the
+    # stratified one and its whole 90% range (the explorer's, at 400 users) above it, and a
+    # normal-approximation 95% interval of the one stratified sample is above it too.
+    bar = 0.10
+    est = strat["model_error"].mean()
+    assert easy["model_error"].mean() < bar < est
+    assert sampling.compute(400).spread_low["stratified"] > bar
+    assert est - 1.96 * np.sqrt(est * (1 - est) / len(strat)) > bar
+    assert truth > bar
+    right(ex.q7, "launch_call", "hold")
+    named(ex.q7, "launch_call", "ship")
+    named(ex.q7, "launch_call", "check_more_users")

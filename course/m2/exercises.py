@@ -254,6 +254,16 @@ q3 = Exercise(
                                 "score looks fine here, but it learned from data production "
                                 "will not have when the model is trained.",
         }, wrong="pick one of A, B or C."),
+        Part("reject_c_because", _choice(
+            "lower_score", "fitted_on_test", "wrong_fill",
+            lower_score=("score", "worse score"), fitted_on_test=("test", "contamination"),
+            wrong_fill=("fill", "wrong value")), "ef7661e6d531870a", {
+            "6ef2937cbb943739": "compare the printed scores again: C's is not lower than B's. "
+                             "What makes C untrustworthy is in its code, not its score.",
+            "85d51755299cab5a": "C fills the gaps with 0 before scaling, as it should; the "
+                            "scaled-zero problem is snippet A's. Read what C's steps are "
+                            "fitted on.",
+        }, wrong='answer "lower_score", "fitted_on_test" or "wrong_fill".'),
         Part("orders_filled_by_a", ORDERS, "db67f62c475ee232", {
             "0193c50fdff4cfc4": "A does write a 0, but after scaling: a scaled 0 is the "
                                 "training mean. Convert it back to orders.",
@@ -261,12 +271,12 @@ q3 = Exercise(
                  "(ignoring the gaps)."),
     ],
     hints=[
-        "Run each snippet and compare test ROC-AUCs, then read which steps come first and "
-        "what each is fitted on.",
+        "Compare the test ROC-AUCs, then read which steps come first and which rows each "
+        "step is fitted on (the training riders, or more?).",
         "In A, StandardScaler runs first; a value of 0 after scaling means 'equal to the "
-        "mean the scaler learned'.",
+        "mean the scaler learned', as in the worked example for avg_rating.",
         "That mean is train['orders_last_30d'].mean() (pandas skips the gaps, as the "
-        "scaler does).",
+        "scaler does). C fits its imputer and scaler on pd.concat([train, test]).",
     ],
     takeaway="Order matters (impute, then scale) and so does what each step is fitted on "
              "(the training split only). A scaled default is not the default you meant.",
@@ -296,13 +306,27 @@ q4 = Exercise(
             "14ec54c6c747362a": "temp_c went missing, which null rates show. The question is "
                                 "about a feature whose values are present but fake.",
         }, wrong="look for a feature whose values turn constant on some day."),
+        Part("ask_first", _choice(
+            "retrain", "drop_app_events", "repair_feeds",
+            retrain=("retrain the model",), drop_app_events=("drop app events",),
+            repair_feeds=("repair", "fix the feeds", "fix feeds")), "d0395012baa21141", {
+            "c66c3c4a679a0263": "retraining on these months teaches the model that the east "
+                               "has no temperature and that shelves are empty: the broken "
+                               "feeds become its idea of the world.",
+            "604b44112af8f3ea": "app_events' gaps are there by design and did not change in "
+                            "spring; dropping it throws away working features and leaves "
+                            "both broken feeds in place.",
+        }, wrong='answer "retrain", "drop_app_events" or "repair_feeds".'),
     ],
     hints=[
+        "Work per day, as in the worked example: a feed that is always sparse is a design "
+        "choice; a feed whose share of gaps jumps on one day broke on that day.",
+        "Try the worked example's two lines with each feature's name in turn (gaps, then "
+        "exact zeros), and map the feature to its source with FEATURE_SOURCES. Before "
+        "choosing what to ask for, ask what a model trained on these months would learn.",
         "Melt the table to one row per (date, feature, value), map each feature to its "
-        "source with FEATURE_SOURCES, and compute value.isna().mean() per source per day.",
-        "A feed that is always sparse is a design choice; a feed whose null rate jumps on one "
-        "day broke on that day.",
-        "For masked_feature, compute the share of rows equal to 0 per feature per day.",
+        "source and compute value.isna().mean() per source per day; for masked_feature, "
+        "(value == 0).mean() per feature per day.",
     ],
     takeaway="Null rates catch feeds that stop; defaults that look like data need checks on "
              "values (shares of exact zeros, constant runs) as well.",
@@ -341,33 +365,49 @@ q5 = Exercise(
 
 q6 = Exercise(
     key="q6",
-    title="whose labels to re-audit first",
+    title="whose labels to re-audit first, and what to fix",
     parts=[
         Part("reaudit_first", _choice("north", "south", "west", "none"), "01eacd72e1131a3b", {
             "67a7e4e1bba46ba4": "raw agreement is above 90% everywhere, but most comments are "
                                 "not toxic, so two labellers agree most of the time by chance. "
-                                "Compare Cohen's kappa, which removes that chance agreement.",
-        }, wrong="compare Cohen's kappa between vendor and audit labels per region."),
+                                "Compare a measure that removes that chance agreement.",
+        }, wrong="compare vendor and audit labels per region, corrected for chance."),
         Part("south_kappa", Number(places=3, low=-1.0, high=1.0, unit="a kappa between -1 "
                                    "and 1"), "aceccea46467c5e3", {
             "7dae153f8ddfed76": "that is raw agreement, the share of items where both labels "
                                 "match. Kappa corrects it for the agreement expected by chance.",
-        }, wrong="use sklearn.metrics.cohen_kappa_score(vendor_label, audit_label) on the "
-                 "south region's rows."),
+        }, wrong="kappa between the south vendor's labels and the audit labels, on the south "
+                 "region's rows only, as in the worked example.",
+             close=(2, "ec1d1a1e45292ad7")),
+        Part("fix_labels", _choice(
+            "buy_more_labels", "drop_south", "align_guideline",
+            buy_more_labels=("more labels", "buy more"), drop_south=("drop", "drop the south"),
+            align_guideline=("guideline", "align", "relabel")), "d56b8cf489eb467b", {
+            "9df00cf0dff10384": "more labels written to the same diverging guideline teach the "
+                            "model the same mistake more firmly. Volume does not fix a "
+                            "definition.",
+            "fe0ec026a7634aee": "without the south's comments the model learns nothing about "
+                            "the south's users, and the labels can be fixed at their "
+                            "source: the vendor works from an older guideline.",
+        }, wrong='answer "buy_more_labels", "drop_south" or "align_guideline".'),
     ],
     hints=[
-        "Group the audit table by region and compare vendor_label with audit_label.",
-        "from sklearn.metrics import cohen_kappa_score; compute it per region. Raw agreement "
-        "is (vendor_label == audit_label).mean().",
+        "Compare each region's vendor with the audit in two ways: the share of comments "
+        "labelled alike, and agreement beyond chance (the worked example's second number).",
+        "Apply the worked example's call to the rows of one region at a time. For fix_labels, "
+        "ask what causes the disagreement: the amount of data, or the rule the labellers "
+        "follow?",
+        "from sklearn.metrics import cohen_kappa_score; south = audit[audit['region'] == "
+        "'south']; cohen_kappa_score(south['vendor_label'], south['audit_label']).",
     ],
     takeaway="Agreement on a rare label is easy by chance; kappa asks how much better than "
              "chance two labellers agree. Check it per labelling source before trusting a "
-             "metric built on those labels.",
+             "metric built on those labels, and fix a diverging guideline at its source.",
 )
 
 q7 = Exercise(
     key="q7",
-    title="a sample that represents production",
+    title="a sample that represents production, and the launch call",
     parts=[
         Part("design", _choice("convenience", "random", "stratified"), "715fb2b317a2c626", {
             "40d752a8c6bce2a2": "the easy-to-reach users are desktop users in one country, "
@@ -383,15 +423,30 @@ q7 = Exercise(
                                      "convenience estimate.",
                  "c671b346da0c3683": "that is the random sample's gap. Use the convenience "
                                      "sample's estimate.",
-             }, wrong="production error rate minus the convenience sample's error rate."),
+             }, wrong="production error rate minus the convenience sample's error rate.",
+             close=(2, "c80fd3cae723405c")),
+        Part("launch_call", _choice(
+            "ship", "hold", "check_more_users",
+            ship=("launch",), hold=("do not ship", "don't ship", "wait"),
+            check_more_users=("more users", "collect more", "more data")), "489ef63dc4d4ac6a", {
+            "0769e4625ff376f2": "the estimate under the bar comes from the convenience sample, "
+                            "which only sees the model's easiest users. What does a sample "
+                            "that looks like production say?",
+            "d187faccb6d1f336": "more users narrow the range, but the stratified sample's whole "
+                            "range already sits on one side of the bar. Another 400 users "
+                            "would not change the call.",
+        }, wrong='answer "ship", "hold" or "check_more_users".'),
     ],
     hints=[
-        "Production's error rate is population['model_error'].mean(); a sample's estimate is "
-        "the same mean over the sample.",
-        "sampling.draw(population, 'convenience', 400, seed=41) gives the convenience sample.",
+        "Production's error rate is the share of errors over the whole population; a "
+        "sample's estimate is the same share over the sample.",
+        "Compare the bar with the stratified sample's estimate and with the range the "
+        "explorer shows for that design at 400 users, not with the convenience estimate.",
+        "population['model_error'].mean() - convenient['model_error'].mean().",
     ],
     takeaway="A sample answers questions about the population it was drawn from. Ask who "
-             "could not have been in it.",
+             "could not have been in it, and make the launch call on a sample that looks "
+             "like production.",
 )
 
 ALL = register("m2", [q1, q2, q3, q4, q5, q6, q7])
