@@ -90,6 +90,12 @@ CASES = {
                 'verdict = "drift"'),
             "blames the status filter": (
                 "buggy_line = 4\npeak_drop_share = 0.08\nverdict = \"bug\""),
+            "blames the model for a counting problem": (
+                "buggy_line = 5\n"
+                "after_4 = after_3[after_3['status'].isin(['delivered', 'cancelled'])]\n"
+                "peak = after_4[after_4['hour'].isin(scenarios.PEAK_HOURS)]\n"
+                "peak_drop_share = peak['eta_minutes'].isna().mean()\n"
+                'verdict = "model"'),
         },
     },
     "q6": {

@@ -223,6 +223,7 @@ def test_q5_monitoring_script():
     named(ex.q5, "peak_drop_share", step["eta_minutes"].isna().mean())
     right(ex.q5, "verdict", "bug")
     named(ex.q5, "verdict", "drift")
+    named(ex.q5, "verdict", "model")
     # The premise: the dropna line removes a far larger share at peak than off-peak.
     assert step.loc[peak, "eta_minutes"].isna().mean() > 3 * step.loc[
         ~peak, "eta_minutes"].isna().mean()

@@ -347,14 +347,20 @@ q5 = Exercise(
             "6b86a18b68459c03": "that is the share over the whole day. The question is about "
                                 "peak hours, 18:00-21:59.",
         }, wrong="of the peak-hour rows that reach the line, what share does it remove?"),
-        Part("verdict", _choice("bug", "drift"), "6435e74f39b57365", {
-            "ee436b6745e05d5c": "the orders happened; the script threw them away because a "
-                                "different service timed out under load. Nothing about the "
-                                "world changed.",
-        }, wrong="answer \"bug\" or \"drift\"."),
+        Part("verdict", _choice("bug", "drift", "model", bug=("pipeline bug", "a bug"),
+                                drift=("demand drift",), model=("model decay", "the model")),
+             "6435e74f39b57365", {
+                 "ee436b6745e05d5c": "compare the raw events per hour with the dashboard's "
+                                     "counts: if demand had fallen, the raw events would "
+                                     "show it too.",
+                 "34917ca56831c887": "no model produced these counts: the dashboard counts "
+                                     "events that passed a cleaning script. Which layer "
+                                     "removes the rows?",
+             }, wrong='answer "bug", "drift" or "model".'),
     ],
     hints=[
-        "Apply the script one line at a time and count rows per hour after each step.",
+        "Apply the script one line at a time, as in the worked example for line 3, and "
+        "compare what each line removes at peak hours with what it removes overall.",
         "Which column is empty more often when the system is busy?",
         "peak_drop_share: among rows with hour in 18-21 after lines 3 and 4, the share with a "
         "missing eta_minutes.",
