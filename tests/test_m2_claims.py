@@ -18,6 +18,10 @@ def test_notebook1_leakage_claims():
     assert one_day.production_score < honest.production_score - 0.03
     assert whole.offline_score <= one_day.offline_score + 0.01
     assert round(honest.offline_score, 2) == 0.87 and round(whole.offline_score, 2) == 0.96
+    # 'What to notice' 1 and q1's hints: '0.87 offline, 0.90 in production'; the whole-table
+    # model's production score, 0.82.
+    assert round(honest.production_score, 2) == 0.90
+    assert round(whole.production_score, 2) == 0.82
 
 
 def test_notebook2_pipeline_claims():
@@ -66,3 +70,22 @@ def test_notebook3_sampling_claims():
     for design in ("random", "stratified"):
         assert (big.spread_high[design] - big.spread_low[design]
                 < small.spread_high[design] - small.spread_low[design])
+
+
+def test_worked_examples_and_prompt_claims():
+    """Notebook 3's ten comments: 'they agree on 8 of 10', and kappa is the textbook
+    formula; notebook 2's q4: app_events is 'the source with the most gaps'."""
+    import numpy as np
+    from sklearn.metrics import cohen_kappa_score
+
+    one = np.array([0, 0, 0, 0, 0, 0, 0, 1, 1, 0])
+    two = np.array([0, 0, 0, 0, 0, 0, 0, 1, 0, 1])
+    p_o = (one == two).mean()
+    p_e = one.mean() * two.mean() + (1 - one.mean()) * (1 - two.mean())
+    assert p_o == 0.8
+    assert math.isclose(cohen_kappa_score(one, two), (p_o - p_e) / (1 - p_e))
+    store = scenarios.pantry_dash_feature_store()
+    gaps = store[list(scenarios.FEATURE_SOURCES)].isna().mean()
+    by_source = gaps.groupby(scenarios.FEATURE_SOURCES).sum()
+    assert by_source.idxmax() == "app_events"
+    assert scenarios.FEATURE_SOURCES[gaps.idxmax()] == "app_events"

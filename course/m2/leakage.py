@@ -132,6 +132,29 @@ def ledgerly_history(seed: int = LEDGERLY_HISTORY_SEED, n_customers: int = 1500,
     })
 
 
+def tiny_history() -> pd.DataFrame:
+    """Seven payments of two customers, shaped like :func:`ledgerly_history` (same columns,
+    rows out of time order): small enough to check every pandas step by eye.
+
+    Customer 10001 pays on 1, 3 (twice) and 9 March 2024, the two payments on the 3rd being
+    fraud; customer 10002 pays on 2, 5 and 8 March, the last one fraud. ``amount`` is in
+    dollars.
+    """
+    rows = [  # (transaction_id, customer_id, timestamp, amount, is_fraud), in time order
+        (1, 10001, "2024-03-01 09:12", 20.00, 0),
+        (2, 10002, "2024-03-02 18:40", 60.00, 0),
+        (3, 10001, "2024-03-03 02:05", 300.00, 1),
+        (4, 10001, "2024-03-03 02:31", 250.00, 1),
+        (5, 10002, "2024-03-05 12:15", 35.00, 0),
+        (6, 10002, "2024-03-08 23:50", 500.00, 1),
+        (7, 10001, "2024-03-09 08:30", 40.00, 0),
+    ]
+    df = pd.DataFrame(rows, columns=["transaction_id", "customer_id", "timestamp", "amount",
+                                     "is_fraud"])
+    df["timestamp"] = pd.to_datetime(df["timestamp"])
+    return df.iloc[[4, 0, 6, 2, 5, 1, 3]].reset_index(drop=True)   # as a warehouse returns it
+
+
 # --- the features -----------------------------------------------------------------------
 
 
