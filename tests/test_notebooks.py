@@ -151,3 +151,35 @@ def test_every_explorer_and_exercise_is_used_in_a_notebook(module):
     for ex in exercises:
         assert f"{ex.key}.check(" in text, ex.key
         assert f'\\"{ex.key}_tests\\"' in text or f'"{ex.key}_tests"' in text, ex.key
+
+
+MARKDOWN_NOTEBOOKS = SOURCE + [ROOT / "START_HERE.ipynb"]
+
+
+def _unescaped_dollars(paragraph: str) -> int:
+    """How many `$` in a markdown paragraph JupyterLab could read as maths delimiters.
+
+    `\\$` is a literal dollar; dollars inside inline code (`...`) or code fences are literal too.
+    """
+    text = re.sub(r"```.*?```", "", paragraph, flags=re.S)
+    text = re.sub(r"`[^`]*`", "", text)
+    return len(re.findall(r"(?<!\\)\$", text))
+
+
+def test_dollar_rule_sees_what_jupyterlab_would_typeset():
+    assert _unescaped_dollars("about $30 and $400 a day") == 2
+    assert _unescaped_dollars(r"about \$30 and \$400 a day") == 0
+    assert _unescaped_dollars("cost `$x` and `$y`") == 0
+
+
+@pytest.mark.parametrize("path", MARKDOWN_NOTEBOOKS, ids=ids(MARKDOWN_NOTEBOOKS))
+def test_no_markdown_paragraph_is_typeset_as_maths_by_accident(path):
+    nb = nbformat.read(path, as_version=4)
+    bad = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for paragraph in re.split(r"\n\s*\n", cell.source):
+            if _unescaped_dollars(paragraph) >= 2:
+                bad.append(paragraph[:120])
+    assert not bad, "escape dollar amounts as \\$ in: " + " | ".join(bad)
