@@ -404,10 +404,12 @@ def cache_explorer(**initial) -> CacheExplorer:
 
 # The monitoring explorer lives in its own module (it is the largest view).
 from course.m3.monitoring_explorer import monitoring_explorer  # noqa: E402
+from course.m3.silence_explorer import silence_explorer  # noqa: E402
 
 EXPLORERS = {
     "latency": latency_explorer,
     "cascade": cascade_explorer,
     "cache": cache_explorer,
     "monitoring": monitoring_explorer,
+    "silence": silence_explorer,
 }
