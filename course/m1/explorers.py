@@ -137,7 +137,16 @@ class ThresholdExplorer(Explorer):
             top = min(top, 3 * best_cost)
         top = top or 1.0
         self.cost_axes.set_ylim(0, top)
-        self.cheapest_label.set_position((best_t, best_cost - 0.04 * top))
+        # Under the diamond, or over it when the cheapest cost is near zero (the label would
+        # fall on the tick labels); right- or left-aligned near either end of the axis.
+        if best_cost < 0.2 * top:
+            self.cheapest_label.set_position((best_t, best_cost + 0.05 * top))
+            self.cheapest_label.set_verticalalignment("bottom")
+        else:
+            self.cheapest_label.set_position((best_t, best_cost - 0.04 * top))
+            self.cheapest_label.set_verticalalignment("top")
+        self.cheapest_label.set_horizontalalignment(
+            "right" if best_t > 0.8 else "left" if best_t < 0.2 else "center")
         self.cheapest_label.set_text(f"cheapest threshold {best_t:.2f}")
         self.cost_marker.set_xdata([t, t])
         above = result.cost_per_day > top
@@ -336,7 +345,7 @@ class SegmentsExplorer(Explorer):
         super().__init__(
             segments_model, controls, primary="fax_share",
             chart_description=("Left: field error rate of each invoice source as a bar "
-                               "(orange and hatched when above the promise), the 5% promise "
+                               "(red-orange and hatched when above the promise), the 5% promise "
                                "as a dashed line and the overall rate as a solid line. Right: "
                                "each source's share of invoices (plain bars) and of all wrong "
                                "fields (hatched bars)."),
@@ -344,7 +353,7 @@ class SegmentsExplorer(Explorer):
 
     def setup(self, figure):
         rates, shares = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1]})
-        figure.subplots_adjust(left=0.07, right=0.985, bottom=0.13, top=0.9, wspace=0.42)
+        figure.subplots_adjust(left=0.07, right=0.965, bottom=0.13, top=0.9, wspace=0.42)
         sources = segments_model.measured().sources
         n = len(sources)
         style_axes(rates, "", "", "share of fields wrong", axis_below=False)
@@ -364,7 +373,8 @@ class SegmentsExplorer(Explorer):
         self.rates_axes = rates
         self.sources = sources
 
-        style_axes(shares, "Share of invoices and of wrong fields", "", "",
+        # The title names the two kinds of bar, so no legend sits where the long bars end.
+        style_axes(shares, "Shares: invoices (plain), wrong fields (hatched)", "", "",
                    axis_below=False)
         shares.grid(False, axis="y")
         shares.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
@@ -381,7 +391,6 @@ class SegmentsExplorer(Explorer):
         shares.set_yticks(y, sources)
         shares.set_ylim(n - 0.5, -0.5)             # first source on top
         shares.set_xlim(0, 1.0)
-        shares.legend(loc="upper right", fontsize=LEGEND_SIZE, frameon=False)
 
     def draw(self, result):
         promise = result.promise

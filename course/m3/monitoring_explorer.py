@@ -86,7 +86,7 @@ class MonitoringExplorer(Explorer):
                 "Left: histograms of payment amounts in the training period (filled blue) "
                 "and in production (hatched orange outline), with each mean as a vertical "
                 "line; no labels needed. Middle: five drift statistics as multiples of their "
-                "drift thresholds (the dashed line at 1); bars past the line are red and "
+                "drift thresholds (the dashed line at 1); bars past the line are red-orange and "
                 "hatched and flag drift, and each bar gives the statistic's value. Right: the "
                 "share of fraud the model blocked, per 10-day block of production (hatched "
                 "orange bars), against the training period (dashed blue line); the most "
@@ -117,7 +117,7 @@ class MonitoringExplorer(Explorer):
         amounts.legend(loc="upper right", fontsize=LEGEND_SIZE, frameon=False)
 
         # Middle: the statistics against their thresholds.
-        style_axes(stats, None, "multiple of the drift threshold (red = drift)", "")
+        style_axes(stats, None, "multiple of the drift threshold (red-orange = drift)", "")
         stats.grid(False, axis="y")
         y = np.arange(len(_STAT_ROWS))
         stats.set_yticks(y, _STAT_ROWS)

@@ -73,7 +73,7 @@ class ReviewExplorer(Explorer):
             chart_description=(
                 "Left, top: where each day's fraud ends up, as one bar split into caught by "
                 "the rules (blue), blocked automatically (orange), stopped by a reviewer "
-                "(green), released unreviewed from an overflowing queue (red, hatched) and "
+                "(green), released unreviewed from an overflowing queue (red-orange, hatched) and "
                 "missed (grey, dotted: scored below the review threshold or cleared by a "
                 "reviewer by mistake). Left, bottom: good customers blocked per day, split "
                 "the same way by the layer that blocked them. Right: cases reaching the "
