@@ -56,7 +56,8 @@ class ThresholdExplorer(Explorer):
         start = compute_defaults(threshold_model.compute)
         controls = {
             "threshold": float_slider(
-                "Threshold", "Flag a transaction when its fraud score is at or above this.",
+                "Flag if fraud score ≥", "Flag a transaction when its fraud score (0-1) is at "
+                "or above this threshold.",
                 min=0.01, max=0.99, step=0.01, value=0.5, readout_format=".2f"),
             "prevalence": log_slider(
                 "Fraud rate", "Share of all transactions that are fraud (log scale).",
@@ -231,11 +232,11 @@ class CapacityExplorer(Explorer):
         depths = capacity_model.DEPTHS
         controls = {
             "max_depth": int_slider(
-                "Tree depth (capacity)", "Maximum depth of the decision tree: more depth, "
+                "Model complexity (depth)", "Maximum depth of the decision tree: more depth, "
                 "more capacity to fit (and memorise) the history.",
                 min=int(depths[0]), max=int(depths[-1]), step=1, value=6),
             "spike": float_slider(
-                "Spike era size", "Size of the unexplained Mar-Jul 2024 surge: 0 = none, "
+                "2024 surge (1 = +70%)", "Size of the unexplained Mar-Jul 2024 surge: 0 = none, "
                 "1 = orders up 70%.",
                 min=0, max=1, step=0.25, value=start["spike"], readout_format=".2f"),
         }
@@ -429,11 +430,11 @@ class DriftExplorer(Explorer):
         start = compute_defaults(drift_model.compute)
         controls = {
             "input_shift": float_slider(
-                "Inputs shift (sd)", "Data drift: how far production basket values moved, "
-                "in training standard deviations.",
+                "Baskets move (× spread)", "Data drift: how far production basket values "
+                "moved, in multiples of the training baskets' spread (standard deviation).",
                 min=0, max=3, step=0.1, value=start["input_shift"], readout_format=".1f"),
             "concept_shift": float_slider(
-                "Relation shift (sd)", "Concept drift: how far the basket value at which a "
+                "Habits move (× spread)", "Concept drift: how far the basket value at which a "
                 "repeat order becomes likelier than not has moved.",
                 min=0, max=2, step=0.1, value=start["concept_shift"], readout_format=".1f"),
         }

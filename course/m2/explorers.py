@@ -161,7 +161,7 @@ class LabelsExplorer(Explorer):
     def __init__(self, **initial):
         controls = {
             "divergence": float_slider(
-                "Guideline divergence",
+                "South rules differ (0-1)",
                 "How far the south vendor's labelling guideline is from the reference: "
                 "0 = the same, 1 = very different (sarcasm called toxic, mild insults passed).",
                 min=0, max=1, step=0.1,

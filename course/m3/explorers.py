@@ -90,7 +90,7 @@ class LatencyExplorer(Explorer):
                 min=0, max=latency_model.CACHE_HIT_RATE_MAX, step=0.05,
                 value=start["cache_hit_rate"], readout_format=".0%"),
             "batch_size": int_slider(
-                "Batch size", "Requests the server groups into one forward pass: cheaper per "
+                "Batch size (requests)", "Requests the server groups into one forward pass: cheaper per "
                 "request, but each request waits for its batch.",
                 min=1, max=latency_model.BATCH_SIZE_MAX, step=1, value=start["batch_size"]),
             "safety_filter": checkbox(
@@ -229,7 +229,7 @@ class CascadeExplorer(Explorer):
         start = compute_defaults(cascade_model.compute)
         controls = {
             "threshold": float_slider(
-                "Confidence threshold", "Escalate a message to the large model when the small "
+                "Escalate below confidence", "Escalate a message to the large model when the small "
                 "model's confidence is below this.",
                 min=0, max=1, step=0.01, value=start["threshold"], readout_format=".2f"),
             "budget_per_month": float_slider(

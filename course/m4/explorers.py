@@ -65,7 +65,7 @@ class RetrainingExplorer(Explorer):
                 "Schedule: every (weeks)", "Weeks between retrains of the scheduled policy.",
                 min=1, max=13, step=1, value=start["schedule_weeks"]),
             "psi_threshold": float_slider(
-                "Drift trigger: PSI", "Input PSI (against the deployed model's training "
+                "Retrain at PSI (drift)", "Input PSI (against the deployed model's training "
                 "data) at which the drift-triggered policy retrains.",
                 min=0.02, max=0.5, step=0.01, value=start["psi_threshold"],
                 readout_format=".2f"),
@@ -201,12 +201,12 @@ class ABTestExplorer(Explorer):
                 min=0, max=abtest_model.LIFT_MAX, step=0.1, value=start["true_lift"],
                 readout_format=".1f"),
             "baseline_rate": float_slider(
-                "Baseline resolved", "Share of conversations the current model resolves "
+                "Resolved today (baseline)", "Share of conversations the current model resolves "
                 "without a human.",
                 min=0.1, max=0.7, step=0.05, value=start["baseline_rate"],
                 readout_format=".0%"),
             "run_to_run_sd": float_slider(
-                "Run-to-run spread (sd)", "How much one run's outcome varies around its "
+                "Answer randomness (0-0.3)", "How much one run's outcome varies around its "
                 "input's own rate (0: the model always answers an input the same way).",
                 min=0, max=abtest_model.RUN_TO_RUN_SD_MAX, step=0.01,
                 value=start["run_to_run_sd"], readout_format=".2f"),

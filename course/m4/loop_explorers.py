@@ -207,7 +207,7 @@ class FeedbackExplorer(Explorer):
         start = compute_defaults(feedback_model.compute)
         controls = {
             "exploration": float_slider(
-                "Exploration", "Share of recommendation slots given to random destinations "
+                "Random slots (exploration)", "Share of recommendation slots given to random destinations "
                 "outside the model's current top picks.",
                 min=0.0, max=0.3, step=0.01, value=start["exploration"],
                 readout_format=".0%"),
