@@ -84,6 +84,49 @@ def log_slider(description: str, tooltip: str, *, low: float, high: float, value
                    step=1 / steps_per_decade, value=value, readout_format=readout_format)
 
 
+#: The rule that keeps a toggle button's label whole (widgets have no layout engine to ask
+#: headless, so the width is computed): JupyterLab draws button labels in its 13 px UI font,
+#: whose characters average about 0.55 em (a hyphen or an "i" less, an "m" more), so a label
+#: of n characters fits a button ``n * BUTTON_CHAR_EM + BUTTON_PADDING_EM`` em wide (padding
+#: and border on both sides included). ``tests/test_layout.py`` checks the rule for every
+#: toggle button and ``tests/test_browser.py`` checks, in Chromium, that no label is cut.
+BUTTON_CHAR_EM = 0.62
+BUTTON_PADDING_EM = 2.6
+#: Space between two toggle buttons (their margins), in em.
+BUTTON_GAP_EM = 0.4
+
+
+def button_width_em(label) -> float:
+    """The width (em) a toggle button needs to show ``label`` whole."""
+    return len(str(label)) * BUTTON_CHAR_EM + BUTTON_PADDING_EM
+
+
+def toggle_row_width_em(labels) -> float:
+    """The width (em) of a toggle-button control with a description column and one button
+    per label, all on one row."""
+    description_em = float(DESCRIPTION_STYLE["description_width"].removesuffix("em"))
+    return description_em + sum(button_width_em(label) + BUTTON_GAP_EM for label in labels)
+
+
+def toggle_buttons(description: str, tooltip: str, options, value,
+                   tooltips=None) -> widgets.ToggleButtons:
+    """A row of toggle buttons (Tab to it, arrow keys or Space pick) whose labels always fit.
+
+    ``options`` are values or ``(label, value)`` pairs, as for ``ipywidgets.ToggleButtons``.
+    Each button is as wide as its label (``button_width="auto"``: ipywidgets' default is a
+    fixed 148 px that cuts long labels short), and the control is wide enough to hold its
+    description and every button on one row (``toggle_row_width_em``), so they never wrap.
+    """
+    options = list(options)
+    labels = [option[0] if isinstance(option, tuple) else option for option in options]
+    width = max(math.ceil(toggle_row_width_em(labels) + 1), 32)
+    return widgets.ToggleButtons(
+        description=description, tooltip=tooltip, options=options, value=value,
+        tooltips=list(tooltips or []),
+        style=dict(DESCRIPTION_STYLE, button_width="auto"),
+        layout=widgets.Layout(width=f"{width}em"))
+
+
 def checkbox(description: str, tooltip: str, value: bool) -> widgets.Checkbox:
     """An indented checkbox laid out like the sliders."""
     return widgets.Checkbox(value=bool(value), description=description, tooltip=tooltip,

@@ -30,8 +30,29 @@ def modules(root: Path = ROOT) -> list[str]:
     return sorted(p.name for p in (root / "source").glob("m[0-9]_*") if p.is_dir())
 
 
+def write_glossaries(root: Path = ROOT) -> list[Path]:
+    """Write ``glossary.md`` (from ``course/glossary.py``) into every ``source/<module>/``.
+
+    nbgrader copies an assignment's other files into its release, so the glossary travels with
+    the notebooks (exchange, git clone, nbgitpuller) and ``[PSI](glossary.md#psi)`` works from
+    any notebook. Unchanged files are left alone. Returns the files written.
+    """
+    sys.path.insert(0, str(root))
+    from course.glossary import render_markdown
+
+    text, written = render_markdown(), []
+    for module in modules(root):
+        path = root / "source" / module / "glossary.md"
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    return written
+
+
 def generate(out: Path, root: Path = ROOT) -> None:
-    """Write every module's released notebooks into ``out/<module>/``."""
+    """Write every module's released notebooks (and its other files, such as the glossary)
+    into ``out/<module>/``."""
+    write_glossaries(root)
     bin_dir = Path(sys.executable).parent
     env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
     with tempfile.TemporaryDirectory(prefix="course-release-") as tmp:

@@ -63,7 +63,7 @@ def test_the_average_hides_fax_at_the_defaults():
     assert result.meets_promise and result.overall_rate < 0.05
     assert result.failing == ("fax",)
     assert result.failing_invoices_per_month == pytest.approx(0.06 * 40_000)
-    text = segments.reading(result)
+    text = segments.reading_detail(result)
     assert text.startswith(f"overall {100 * result.overall_rate:.1f}% of fields wrong meets "
                            "the 5% promise, but fax (6% of invoices, about 2,400 a month) is "
                            "at 19.0%: the average hides it")
@@ -72,7 +72,7 @@ def test_the_average_hides_fax_at_the_defaults():
 def test_a_large_fax_share_breaks_the_promise():
     result = segments.compute(fax_share=0.3, fax_error_rate=0.19)
     assert not result.meets_promise and result.overall_rate > 0.05
-    assert "breaks the 5% promise" in segments.reading(result)
+    assert "breaks the 5% promise" in segments.reading_detail(result)
 
 
 def test_breaking_fax_share_is_where_the_overall_crosses_the_promise():
@@ -89,7 +89,7 @@ def test_breaking_fax_share_is_where_the_overall_crosses_the_promise():
 def test_when_every_source_meets_the_promise():
     result = segments.compute(fax_error_rate=0.03)
     assert result.failing == () and result.failing_invoices_per_month == 0
-    assert "so does every source" in segments.reading(result)
+    assert "so does every source" in segments.reading_detail(result)
 
 
 def test_a_source_with_no_invoices_fails_nobody():

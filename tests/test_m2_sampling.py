@@ -116,7 +116,7 @@ def test_spread_shrinks_with_budget():
 
 def test_reading_states_the_result_numbers():
     result = sampling.compute(400, design="random")
-    text = sampling.reading(result)
+    text = sampling.reading_detail(result)
     assert text.startswith("budget 400 users: production error "
                            f"{100 * result.production_error:.1f}%; the random sample says "
                            f"{100 * result.estimate['random']:.1f}%")

@@ -138,15 +138,15 @@ def test_best_threshold_is_the_best_quality_the_budget_buys():
 
 def test_reading_says_escalations_cost_budget_p99_and_quality():
     result = cascade.compute()
-    text = cascade.reading(result)
+    text = cascade.reading_detail(result)
     assert text.startswith(f"threshold 0.70: {100 * result.share_escalated:.0f}% escalated, "
                            f"${result.monthly_cost:,.0f} a month (within the $5,000 budget)")
     assert f"p99 {result.p99_ms:,.0f} ms" in text
     assert f"{100 * result.quality:.1f}% answered well" in text
     assert f"best within budget: threshold {result.best_threshold:.2f}" in text
-    over = cascade.reading(cascade.compute(0.9, budget_per_month=3_000))
+    over = cascade.reading_detail(cascade.compute(0.9, budget_per_month=3_000))
     assert "over the $3,000 budget" in over
-    assert "even the small model alone is over $500" in cascade.reading(
+    assert "even the small model alone is over $500" in cascade.reading_detail(
         cascade.compute(0.2, budget_per_month=500))
 
 

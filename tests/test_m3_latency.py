@@ -120,13 +120,13 @@ def test_invalid_settings_are_rejected(bad):
 
 def test_reading_says_percentiles_sla_cost_and_quality():
     result = latency.compute()
-    text = latency.reading(result)
+    text = latency.reading_detail(result)
     assert text.startswith("medium model, 20% cache hits, batch 4, no filter: ")
     assert f"p50 {result.p50_ms:,.0f} ms" in text and f"p99 {result.p99_ms:,.0f} ms" in text
     assert "(SLA 1,200 ms: met)" in text
     assert f"${result.cost_per_1k:.2f} per 1,000 messages" in text
     assert f"(${result.monthly_cost:,.0f} a month)" in text and "quality 85" in text
-    missed = latency.reading(latency.compute(quantized=True, safety_filter=True,
+    missed = latency.reading_detail(latency.compute(quantized=True, safety_filter=True,
                                              model_size="large"))
     assert missed.startswith("large model (int8), ") and "safety filter" in missed
     assert "missed" in missed and "quality 91" in missed
@@ -307,11 +307,11 @@ def test_ttl_equal_to_the_cadence_is_cheapest_with_no_stale_hits(cadence):
 
 
 def test_cache_reading_and_validation():
-    assert cache.reading(cache.compute(7, 7)).startswith(
+    assert cache.reading_detail(cache.compute(7, 7)).startswith(
         "TTL 7 days, retrain every 7 days: no stale cache hits; recomputing costs $857 a month")
-    text = cache.reading(cache.compute(14, 7))
+    text = cache.reading_detail(cache.compute(14, 7))
     assert "50% of cache hits stale (195,000 a month)" in text
-    assert "86% of it on unchanged embeddings" in cache.reading(cache.compute(1, 7))
+    assert "86% of it on unchanged embeddings" in cache.reading_detail(cache.compute(1, 7))
     for bad in (dict(ttl_days=0), dict(ttl_days=2.5), dict(retrain_every_days=0),
                 dict(daily_queries=-1), dict(recompute_cost_per_1k=-0.1)):
         with pytest.raises(ValueError):

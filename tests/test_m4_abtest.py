@@ -203,13 +203,13 @@ def test_pairing_helps_most_when_input_difficulty_varies():
 
 def test_reading_and_defaults():
     result = abtest.compute()
-    assert abtest.reading(result) == (
+    assert abtest.reading_detail(result) == (
         "lift 2.0 points, 2,000 inputs per arm, 1 sample each, 1 look: power 0.28 (needs "
         "8,400 per arm for 80%); peeking 10 times would raise false positives from 5% to 20%")
-    assert "peeking 10 times raises false positives from 5% to 20%" in abtest.reading(
+    assert "peeking 10 times raises false positives from 5% to 20%" in abtest.reading_detail(
         abtest.compute(peeks=10))
-    assert "(paired)" in abtest.reading(abtest.compute(paired=True))
-    assert "no real lift" in abtest.reading(abtest.compute(0.0))
+    assert "(paired)" in abtest.reading_detail(abtest.compute(paired=True))
+    assert "no real lift" in abtest.reading_detail(abtest.compute(0.0))
 
 
 def test_bad_settings_raise_and_arrays_are_read_only():

@@ -127,11 +127,11 @@ def test_runs_are_cached_and_read_only():
 
 
 def test_reading():
-    text = feedback.reading(feedback.compute(0.1))
+    text = feedback.reading_detail(feedback.compute(0.1))
     assert text.startswith("exploration 10%: after 30 rounds 80% of destinations have been "
                            "shown (vs 5% with none)")
     assert "7% below a pure-exploit policy in round 1, 18% above by round 30" in text
-    none = feedback.reading(feedback.compute(0.0))
+    none = feedback.reading_detail(feedback.compute(0.0))
     assert none.startswith("no exploration: after 30 rounds only 5% of destinations")
     assert "the 190 never shown keep their cold-start estimates" in none
 

@@ -105,11 +105,11 @@ def test_arrays_are_read_only_and_bad_settings_raise():
 
 
 def test_reading():
-    text = retraining.reading(retraining.compute("drift-triggered"))
+    text = retraining.reading_detail(retraining.compute("drift-triggered"))
     assert text.startswith("drift-triggered (PSI >= 0.20), labels 2 weeks late: ")
     assert "retrains ($" in text and "wrong forecasts over the year" in text
     assert "stopped by the gate; never retraining: 10,762" in text
-    assert "no gate:" in retraining.reading(retraining.compute(gate=False))
+    assert "no gate:" in retraining.reading_detail(retraining.compute(gate=False))
 
 
 # --- the teaching facts ----------------------------------------------------------------------

@@ -134,15 +134,15 @@ def test_more_capacity_helps_only_while_the_queue_overflows():
 def test_empty_band_means_no_queue():
     r = review.compute(review_threshold=0.95, auto_block_threshold=0.9)
     assert r.queue_arrivals_per_day == 0 and r.reviews_per_day == 0
-    assert "no review band" in review.reading(r)
+    assert "no review band" in review.reading_detail(r)
 
 
 def test_reading():
-    text = review.reading(review.compute())
+    text = review.reading_detail(review.compute())
     assert text.startswith("review 0.50-0.90, 300 reviews/day, rules on: 1,137 cases/day")
     assert "837 overflow" in text and "278 of 500 frauds stopped" in text
     assert "(rules 150, auto-block 77, review 52)" in text
-    assert "overflow" not in review.reading(review.compute(0.8))
+    assert "overflow" not in review.reading_detail(review.compute(0.8))
 
 
 @pytest.mark.parametrize("bad", [{"review_threshold": 1.2}, {"auto_block_threshold": -0.1},

@@ -211,5 +211,12 @@ def reading(result: BudgetResult) -> str:
         if p99 > result.p99_budget_ms
     ]
     tail = ("; " + "; ".join(slow)) if slow else ""
-    return (f"{head}{tail} (latency assumed log-normal, sigma {result.latency_sigma:g}, "
-            "p99 as in the table)")
+    return (f"{head}{tail} (latency assumed log-normal, sigma {result.latency_sigma:g}: the "
+            f"slowest 1 in 100 calls take {tail_ratio(result.latency_sigma):.1f} times the "
+            "typical one; p99 as in the table)")
+
+
+def tail_ratio(latency_sigma: float) -> float:
+    """p99 over median of a log-normal latency with log-scale spread ``latency_sigma``:
+    ``exp(z_0.99 * sigma)``."""
+    return math.exp(float(norm.ppf(0.99)) * latency_sigma)

@@ -210,10 +210,29 @@ def compute(max_depth: int, *, spike: float = 1.0) -> CapacityResult:
     )
 
 
-def reading(result: CapacityResult) -> str:
+def reading_lead(result: CapacityResult) -> str:
+    """What trusting the random split would cost in the future, in orders per day."""
+    first = int(result.depths[0])
+    trusted = float(result.time_holdout_mae[result.random_pick - first])
+    honest = float(result.time_holdout_mae[result.time_pick - first])
+    if result.random_pick == result.time_pick:
+        return (f"Both checks pick depth {result.random_pick}; in the future it is off by "
+                f"about {trusted:,.0f} orders a day")
+    return (f"Trusting a random split, the team would ship depth {result.random_pick}, off "
+            f"by about {trusted:,.0f} orders a day in the future; depth "
+            f"{result.time_pick}, picked on a time holdout, is off by {honest:,.0f}")
+
+
+def reading_detail(result: CapacityResult) -> str:
     """One line with the three errors at the chosen depth and the depth each scheme picks."""
     return (f"depth {result.max_depth}: training error {result.train_mae_at_depth:,.0f} "
             f"orders/day, random-split validation {result.random_val_mae_at_depth:,.0f}, "
             f"time holdout (Sep-Dec 2025, incl. peak) {result.time_holdout_mae_at_depth:,.0f}; "
             f"a random split would pick depth {result.random_pick}, "
             f"the time holdout picks depth {result.time_pick}")
+
+
+def reading(result) -> str:
+    """The line under the chart: the product consequence first (``reading_lead``), then the
+    statistics behind it (``reading_detail``)."""
+    return f"{reading_lead(result)}. In numbers: {reading_detail(result)}"

@@ -264,13 +264,24 @@ def p_text(p: float) -> str:
     return f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"
 
 
-def reading(result: DriftResult) -> str:
-    """One line: the label-free input check, then accuracy (which needs labels), then a verdict."""
+def reading_lead(result: DriftResult) -> str:
+    """The situation in words: which drift, and what the team should do."""
+    return f"{result.verdict[0].upper()}{result.verdict[1:]}"
+
+
+def reading_detail(result: DriftResult) -> str:
+    """One line: the label-free input check, then accuracy (which needs labels)."""
     alarm = "alarm" if result.input_alarm else "no alarm"
-    return (f"inputs shifted {result.input_shift:.1f} sd: KS {result.ks_statistic:.2f}, "
-            f"{p_text(result.ks_pvalue)} ({alarm}, found without labels); relation moved "
+    return (f"inputs shifted {result.input_shift:.1f} sd (sd: the spread of training "
+            f"baskets): KS {result.ks_statistic:.2f}, {p_text(result.ks_pvalue)} ({alarm}: "
+            f"the KS test alarms at p < {ALPHA:g}, found without labels); relation moved "
             f"{result.concept_shift:.1f} sd: production accuracy "
             f"{result.production_accuracy:.2f} vs {result.training_accuracy:.2f} in training "
             f"(needs labels; the best any model could reach now is "
-            f"{result.best_production_accuracy:.2f}). {result.verdict[0].upper()}"
-            f"{result.verdict[1:]}")
+            f"{result.best_production_accuracy:.2f})")
+
+
+def reading(result) -> str:
+    """The line under the chart: the product consequence first (``reading_lead``), then the
+    statistics behind it (``reading_detail``)."""
+    return f"{reading_lead(result)}. In numbers: {reading_detail(result)}"

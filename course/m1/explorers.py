@@ -56,7 +56,8 @@ class ThresholdExplorer(Explorer):
         start = compute_defaults(threshold_model.compute)
         controls = {
             "threshold": float_slider(
-                "Threshold", "Flag a transaction when its fraud score is at or above this.",
+                "Flag if fraud score ≥", "Flag a transaction when its fraud score (0-1) is at "
+                "or above this threshold.",
                 min=0.01, max=0.99, step=0.01, value=0.5, readout_format=".2f"),
             "prevalence": log_slider(
                 "Fraud rate", "Share of all transactions that are fraud (log scale).",
@@ -137,7 +138,16 @@ class ThresholdExplorer(Explorer):
             top = min(top, 3 * best_cost)
         top = top or 1.0
         self.cost_axes.set_ylim(0, top)
-        self.cheapest_label.set_position((best_t, best_cost - 0.04 * top))
+        # Under the diamond, or over it when the cheapest cost is near zero (the label would
+        # fall on the tick labels); right- or left-aligned near either end of the axis.
+        if best_cost < 0.2 * top:
+            self.cheapest_label.set_position((best_t, best_cost + 0.05 * top))
+            self.cheapest_label.set_verticalalignment("bottom")
+        else:
+            self.cheapest_label.set_position((best_t, best_cost - 0.04 * top))
+            self.cheapest_label.set_verticalalignment("top")
+        self.cheapest_label.set_horizontalalignment(
+            "right" if best_t > 0.8 else "left" if best_t < 0.2 else "center")
         self.cheapest_label.set_text(f"cheapest threshold {best_t:.2f}")
         self.cost_marker.set_xdata([t, t])
         above = result.cost_per_day > top
@@ -222,11 +232,11 @@ class CapacityExplorer(Explorer):
         depths = capacity_model.DEPTHS
         controls = {
             "max_depth": int_slider(
-                "Tree depth (capacity)", "Maximum depth of the decision tree: more depth, "
+                "Model complexity (depth)", "Maximum depth of the decision tree: more depth, "
                 "more capacity to fit (and memorise) the history.",
                 min=int(depths[0]), max=int(depths[-1]), step=1, value=6),
             "spike": float_slider(
-                "Spike era size", "Size of the unexplained Mar-Jul 2024 surge: 0 = none, "
+                "2024 surge (1 = +70%)", "Size of the unexplained Mar-Jul 2024 surge: 0 = none, "
                 "1 = orders up 70%.",
                 min=0, max=1, step=0.25, value=start["spike"], readout_format=".2f"),
         }
@@ -336,7 +346,7 @@ class SegmentsExplorer(Explorer):
         super().__init__(
             segments_model, controls, primary="fax_share",
             chart_description=("Left: field error rate of each invoice source as a bar "
-                               "(orange and hatched when above the promise), the 5% promise "
+                               "(red-orange and hatched when above the promise), the 5% promise "
                                "as a dashed line and the overall rate as a solid line. Right: "
                                "each source's share of invoices (plain bars) and of all wrong "
                                "fields (hatched bars)."),
@@ -344,7 +354,7 @@ class SegmentsExplorer(Explorer):
 
     def setup(self, figure):
         rates, shares = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1]})
-        figure.subplots_adjust(left=0.07, right=0.985, bottom=0.13, top=0.9, wspace=0.42)
+        figure.subplots_adjust(left=0.07, right=0.965, bottom=0.13, top=0.9, wspace=0.42)
         sources = segments_model.measured().sources
         n = len(sources)
         style_axes(rates, "", "", "share of fields wrong", axis_below=False)
@@ -364,7 +374,8 @@ class SegmentsExplorer(Explorer):
         self.rates_axes = rates
         self.sources = sources
 
-        style_axes(shares, "Share of invoices and of wrong fields", "", "",
+        # The title names the two kinds of bar, so no legend sits where the long bars end.
+        style_axes(shares, "Shares: invoices (plain), wrong fields (hatched)", "", "",
                    axis_below=False)
         shares.grid(False, axis="y")
         shares.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
@@ -381,7 +392,6 @@ class SegmentsExplorer(Explorer):
         shares.set_yticks(y, sources)
         shares.set_ylim(n - 0.5, -0.5)             # first source on top
         shares.set_xlim(0, 1.0)
-        shares.legend(loc="upper right", fontsize=LEGEND_SIZE, frameon=False)
 
     def draw(self, result):
         promise = result.promise
@@ -420,11 +430,11 @@ class DriftExplorer(Explorer):
         start = compute_defaults(drift_model.compute)
         controls = {
             "input_shift": float_slider(
-                "Inputs shift (sd)", "Data drift: how far production basket values moved, "
-                "in training standard deviations.",
+                "Baskets move (× spread)", "Data drift: how far production basket values "
+                "moved, in multiples of the training baskets' spread (standard deviation).",
                 min=0, max=3, step=0.1, value=start["input_shift"], readout_format=".1f"),
             "concept_shift": float_slider(
-                "Relation shift (sd)", "Concept drift: how far the basket value at which a "
+                "Habits move (× spread)", "Concept drift: how far the basket value at which a "
                 "repeat order becomes likelier than not has moved.",
                 min=0, max=2, step=0.1, value=start["concept_shift"], readout_format=".1f"),
         }

@@ -144,10 +144,24 @@ def _share_in_words(precision: float) -> str:
     return f"about 1 in every {round(1 / precision):,} flagged transactions is fraud"
 
 
-def reading(result: ImbalanceResult) -> str:
+def reading_lead(result: ImbalanceResult) -> str:
+    """What a reviewer sees at this fraud rate when half the fraud is caught."""
+    places = 1 if result.prevalence >= 0.001 else 2
+    return (f"When {pct(result.prevalence, places)} of payments are fraud and the model "
+            f"catches half of it, {_share_in_words(result.precision_at_half_recall)}: ROC-AUC "
+            "does not show this, average precision does")
+
+
+def reading_detail(result: ImbalanceResult) -> str:
     """One line comparing ROC-AUC, average precision and the coin-flip baseline at this rate."""
     places = 1 if result.prevalence >= 0.001 else 2
     return (f"fraud rate {pct(result.prevalence, places)}: ROC-AUC {result.roc_auc:.2f} "
             f"(unchanged by the base rate), average precision {result.average_precision:.2f} "
             f"against {result.baseline_ap:.2g} for a coin-flip model: at this rate "
             f"{_share_in_words(result.precision_at_half_recall)} at recall 0.5")
+
+
+def reading(result) -> str:
+    """The line under the chart: the product consequence first (``reading_lead``), then the
+    statistics behind it (``reading_detail``)."""
+    return f"{reading_lead(result)}. In numbers: {reading_detail(result)}"

@@ -188,7 +188,19 @@ def _failing_list(result: SegmentsResult) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def reading(result: SegmentsResult) -> str:
+def reading_lead(result: SegmentsResult) -> str:
+    """Which customers do not get the promised accuracy, in words."""
+    promise = pct(result.promise, 0 if (100 * result.promise).is_integer() else 1)
+    if not result.failing:
+        return f"Every customer gets the promised accuracy (at most {promise} of fields wrong)"
+    sources = " and ".join(result.failing)
+    if result.meets_promise:
+        return (f"The average keeps the {promise} promise, yet customers who send {sources} "
+                "invoices get more wrong fields than promised")
+    return f"The {promise} promise is broken, and customers who send {sources} invoices feel it most"
+
+
+def reading_detail(result: SegmentsResult) -> str:
     """One line: the overall rate against the promise, and the sources the average hides."""
     head = f"overall {pct(result.overall_rate)} of fields wrong"
     promise = pct(result.promise, 0 if (100 * result.promise).is_integer() else 1)
@@ -206,3 +218,9 @@ def reading(result: SegmentsResult) -> str:
         total = (f"; together about {_about(result.failing_invoices_per_month)} invoices a "
                  "month come from failing sources")
     return f"{head} breaks the {promise} promise: {_failing_list(result)}{total}"
+
+
+def reading(result) -> str:
+    """The line under the chart: the product consequence first (``reading_lead``), then the
+    statistics behind it (``reading_detail``)."""
+    return f"{reading_lead(result)}. In numbers: {reading_detail(result)}"

@@ -233,7 +233,20 @@ def summary(result: ThresholdResult) -> pd.Series:
     return pd.Series(rows, dtype=object, name=f"threshold {result.threshold:.2f}")
 
 
-def reading(result: ThresholdResult) -> str:
+def reading_lead(result: ThresholdResult) -> str:
+    """The threshold's daily consequence for Ledgerly's customers and its money, in words."""
+    if math.isnan(result.precision):
+        return (f"Nothing is flagged: all {count(result.fraud_missed_per_day)} fraud cases a "
+                f"day go through, an expected {money(result.cost_per_day)} a day")
+    extra = result.cost_per_day - result.cheapest_cost_per_day
+    saving = (f"; the cheapest threshold would save {money(extra)} a day" if extra >= 0.5
+              else "; no threshold is cheaper")
+    return (f"Each day {count(result.good_blocked_per_day)} good customers are blocked and "
+            f"{count(result.fraud_missed_per_day)} fraud cases get through, an expected "
+            f"{money(result.cost_per_day)} a day{saving}")
+
+
+def reading_detail(result: ThresholdResult) -> str:
     """One line, in product units, saying what the chosen threshold does per day."""
     head = f"threshold {result.threshold:.2f}: "
     tail = (f"expected cost {money(result.cost_per_day)} a day "
@@ -244,3 +257,9 @@ def reading(result: ThresholdResult) -> str:
     return (head + f"precision {result.precision:.2f}, recall {result.recall:.2f}, "
             f"{count(result.good_blocked_per_day)} good customers blocked a day, "
             f"{count(result.fraud_missed_per_day)} fraud cases missed, " + tail)
+
+
+def reading(result) -> str:
+    """The line under the chart: the product consequence first (``reading_lead``), then the
+    statistics behind it (``reading_detail``)."""
+    return f"{reading_lead(result)}. In numbers: {reading_detail(result)}"

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 
-import ipywidgets as widgets
 import matplotlib.dates as mdates
 import numpy as np
 from matplotlib.ticker import PercentFormatter
@@ -24,7 +23,6 @@ from course.m2 import leakage as leakage_model
 from course.m2 import sampling as sampling_model
 from course.style import COLORS, LINESTYLES, OKABE_ITO
 from course.widgets import (
-    DESCRIPTION_STYLE,
     LABEL_BOX,
     LABEL_SIZE,
     LEGEND_SIZE,
@@ -35,6 +33,7 @@ from course.widgets import (
     int_slider,
     selection_slider,
     style_axes,
+    toggle_buttons,
 )
 
 # --- leakage ---------------------------------------------------------------------------------
@@ -69,7 +68,7 @@ class LeakageExplorer(Explorer):
 
     def setup(self, figure):
         scores, timeline = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.15]})
-        figure.subplots_adjust(left=0.065, right=0.985, bottom=0.2, top=0.9, wspace=0.2)
+        figure.subplots_adjust(left=0.065, right=0.965, bottom=0.2, top=0.9, wspace=0.2)
         positions = np.arange(len(leakage_model.HORIZONS))
         self._position = dict(zip(leakage_model.HORIZONS, positions, strict=True))
         style_axes(scores, "ROC-AUC: offline holdout vs production",
@@ -125,7 +124,8 @@ class LeakageExplorer(Explorer):
             self.pit_line.set_data(self._times, result.example_point_in_time)
             self.timeline_axes.set_xlim(mdates.date2num(np.datetime64("2024-01-01")),
                                         mdates.date2num(np.datetime64("2025-01-01")))
-            self.timeline_axes.set_ylim(-0.02, max(0.1, result.example_top) * 1.35)
+            # Headroom: the legend sits above the highest value any horizon gives.
+            self.timeline_axes.set_ylim(-0.02, max(0.1, result.example_top) * 1.75)
             self._static = id(result.offline_curve)
         position = self._position.get(result.horizon_days)
         if position is None:   # a horizon between grid points: place it by interpolation
@@ -161,7 +161,7 @@ class LabelsExplorer(Explorer):
     def __init__(self, **initial):
         controls = {
             "divergence": float_slider(
-                "Guideline divergence",
+                "South rules differ (0-1)",
                 "How far the south vendor's labelling guideline is from the reference: "
                 "0 = the same, 1 = very different (sarcasm called toxic, mild insults passed).",
                 min=0, max=1, step=0.1,
@@ -173,7 +173,7 @@ class LabelsExplorer(Explorer):
             chart_description=(
                 "Left: for each region, Cohen's kappa (hatched blue) and raw agreement "
                 "(orange) between the vendor's and the audit's labels. Right: share of "
-                "comments labelled toxic by the vendor (hatched red), by the audit (grey) and by a "
+                "comments labelled toxic by the vendor (hatched red-orange), by the audit (grey) and by a "
                 "model trained on the pooled vendor labels (dotted white)."),
             **initial)
 
@@ -260,10 +260,9 @@ class SamplingExplorer(Explorer):
                 "Users checked (budget)",
                 "How many users Wayfarer can check by hand before launch.",
                 min=100, max=2000, step=100, value=400),
-            "design": widgets.ToggleButtons(
-                description="Highlight", options=list(sampling_model.DESIGNS),
-                tooltip="Which design's single sample to ring on the chart and read first.",
-                value=start["design"], style=dict(DESCRIPTION_STYLE),
+            "design": toggle_buttons(
+                "Highlight", "Which design's single sample to ring on the chart and read first.",
+                list(sampling_model.DESIGNS), start["design"],
                 tooltips=["desktop users in the US only", "simple random sample of all users",
                           "random within each platform, in production's proportions"]),
         }
@@ -278,7 +277,7 @@ class SamplingExplorer(Explorer):
 
     def setup(self, figure):
         estimates, mix = figure.subplots(1, 2)
-        figure.subplots_adjust(left=0.075, right=0.985, bottom=0.16, top=0.9, wspace=0.35)
+        figure.subplots_adjust(left=0.075, right=0.965, bottom=0.16, top=0.9, wspace=0.35)
         designs = sampling_model.DESIGNS
         x = np.arange(len(designs))
         style_axes(estimates, "Estimated error rate: one sample and 90% range",

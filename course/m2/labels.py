@@ -190,7 +190,23 @@ def _mean_of_others(values, region: str) -> float:
     return float(np.mean([v for r, v in values.items() if r != region]))
 
 
-def reading(result: LabelsResult) -> str:
+def _guideline_words(result: LabelsResult) -> str:
+    """The divergence control in words: 0 = the reference guideline, 1 = very different."""
+    return (f"south vendor's guideline {result.divergence:.1f} of the way from the reference "
+            "to very different")
+
+
+def reading_lead(result: LabelsResult) -> str:
+    """Whether a model trained on these labels treats one region's comments differently."""
+    low = result.lowest_kappa_region
+    if _mean_of_others(result.kappa, low) - result.kappa[low] < 0.1:
+        return "Every region's comments are labelled alike, so a model learns one standard"
+    return (f"Comments from the {low} are labelled to another standard: a model trained on "
+            f"these labels gets {pct(result.model_error[low], 0)} of them wrong against "
+            f"{pct(_mean_of_others(result.model_error, low), 0)} elsewhere")
+
+
+def reading_detail(result: LabelsResult) -> str:
     """One line: the region with the lowest kappa against the others, and what hides it."""
     low = result.lowest_kappa_region
     kappa = result.kappa[low]
@@ -199,14 +215,20 @@ def reading(result: LabelsResult) -> str:
         lo, hi = min(result.kappa.values()), max(result.kappa.values())
         agree = min(result.agreement.values())
         errors = result.model_error.values()
-        return (f"guideline divergence {result.divergence:.1f}: the regions agree with the "
+        return (f"{_guideline_words(result)}: the regions agree with the "
                 f"audit about equally, kappa {lo:.2f}-{hi:.2f}, raw agreement at least "
                 f"{pct(agree, 0)}; a model trained on the pooled vendor labels is wrong on "
                 f"{100 * min(errors):.0f}-{pct(max(errors), 0)} of comments in every region")
     model = (f"a model trained on the pooled vendor labels is wrong on "
              f"{pct(result.model_error[low], 0)} of {low}'s comments vs "
              f"{pct(_mean_of_others(result.model_error, low), 0)} elsewhere")
-    return (f"guideline divergence {result.divergence:.1f}: {low}: kappa {kappa:.2f} vs "
+    return (f"{_guideline_words(result)}: {low}: kappa {kappa:.2f} vs "
             f"{others:.2f} elsewhere, though raw agreement is {pct(result.agreement[low], 0)}; "
             f"{low}'s vendor labels {pct(result.vendor_rate[low], 0)} toxic vs "
             f"{pct(result.audit_rate[low], 0)} in the audit; {model}")
+
+
+def reading(result) -> str:
+    """The line under the chart: the product consequence first (``reading_lead``), then the
+    statistics behind it (``reading_detail``)."""
+    return f"{reading_lead(result)}. In numbers: {reading_detail(result)}"

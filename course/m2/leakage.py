@@ -434,7 +434,17 @@ def horizon_label(horizon_days: float) -> str:
     return f"{days} day" if days == "1" else f"{days} days"
 
 
-def reading(result: LeakageResult) -> str:
+def reading_lead(result: LeakageResult) -> str:
+    """What the offline number promises against what production will deliver."""
+    if result.horizon_days == 0:
+        return ("No leak: the score the team sees offline is the score customers will get "
+                f"({result.metric} {result.production_score:.2f})")
+    gap = result.offline_score - result.production_score
+    return (f"The feature reads the future: offline the model looks {gap:.2f} {result.metric} "
+            "better than it will be in production, where it does worse than an honest model")
+
+
+def reading_detail(result: LeakageResult) -> str:
     """One line: offline against production score at this horizon, and the honest model's."""
     honest = (f"an honest point-in-time model scores {result.honest_offline_score:.2f} offline "
               f"and {result.honest_production_score:.2f} in production")
@@ -444,3 +454,9 @@ def reading(result: LeakageResult) -> str:
                 "what the holdout promises is what production gets")
     return (f"leak horizon {horizon_label(result.horizon_days)}: offline {result.metric} "
             f"{result.offline_score:.2f}, production {result.production_score:.2f} ({honest})")
+
+
+def reading(result) -> str:
+    """The line under the chart: the product consequence first (``reading_lead``), then the
+    statistics behind it (``reading_detail``)."""
+    return f"{reading_lead(result)}. In numbers: {reading_detail(result)}"

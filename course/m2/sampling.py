@@ -269,7 +269,14 @@ def compute(budget: int, *, design: str = "stratified", seed: int = WAYFARER_SEE
                           **parts)
 
 
-def reading(result: SamplingResult) -> str:
+def reading_lead(result: SamplingResult) -> str:
+    """What launching on the highlighted sample's word would lead the team to expect."""
+    return (f"On the {result.design} sample's word, Wayfarer would expect "
+            f"{pct(result.estimate[result.design])} of users to hit an error; in production "
+            f"{pct(result.production_error)} do")
+
+
+def reading_detail(result: SamplingResult) -> str:
     """One line: production error, the highlighted design's estimate, then the others'.
 
     "range" is the 5th-95th percentile of the design's estimate over the repeats.
@@ -287,3 +294,9 @@ def reading(result: SamplingResult) -> str:
     return (f"budget {count(result.budget)} users: production error "
             f"{pct(result.production_error)}; the {first} sample says {describe(first)}; "
             f"{others}")
+
+
+def reading(result) -> str:
+    """The line under the chart: the product consequence first (``reading_lead``), then the
+    statistics behind it (``reading_detail``)."""
+    return f"{reading_lead(result)}. In numbers: {reading_detail(result)}"

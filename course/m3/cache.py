@@ -180,7 +180,17 @@ def _days(n: int) -> str:
     return "1 day" if n == 1 else f"{n} days"
 
 
-def reading(result: CacheResult) -> str:
+def reading_lead(result: CacheResult) -> str:
+    """How many cached answers are out of date, and what recomputing costs."""
+    if result.stale_share > 0:
+        return (f"{100 * result.stale_share:.0f}% of cached answers come from an out-of-date "
+                f"embedding, while recomputing costs {money(result.monthly_recompute_cost)} a "
+                "month")
+    return (f"No cached answer is out of date; recomputing costs "
+            f"{money(result.monthly_recompute_cost)} a month")
+
+
+def reading_detail(result: CacheResult) -> str:
     """One line: the TTL against the cadence, stale hits and recompute cost per month."""
     head = (f"TTL {_days(result.ttl_days)}, retrain every "
             f"{_days(result.retrain_every_days)}: ")
@@ -191,3 +201,9 @@ def reading(result: CacheResult) -> str:
               if result.wasted_recompute_share > 0 else "")
     return (head + stale + f"; recomputing costs {money(result.monthly_recompute_cost)} a "
             f"month{wasted} (cheapest TTL with no stale hits: {_days(result.best_ttl_days)})")
+
+
+def reading(result) -> str:
+    """The line under the chart: the product consequence first (``reading_lead``), then the
+    statistics behind it (``reading_detail``)."""
+    return f"{reading_lead(result)}. In numbers: {reading_detail(result)}"

@@ -278,7 +278,15 @@ def single_models(*, messages_per_month: int = MESSAGES_PER_MONTH,
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def reading(result: CascadeResult) -> str:
+def reading_lead(result: CascadeResult) -> str:
+    """The month's spend against the budget and how many customers are answered well."""
+    verdict = "within" if result.within_budget else "over"
+    return (f"{money(result.monthly_cost)} a month, {verdict} the "
+            f"{money(result.budget_per_month)} budget, and {100 * result.quality:.1f}% of "
+            "customers answered well")
+
+
+def reading_detail(result: CascadeResult) -> str:
     """One line: escalations, monthly cost against the budget, p99 and quality."""
     budget = money(result.budget_per_month)
     verdict = "within" if result.within_budget else "over"
@@ -291,3 +299,9 @@ def reading(result: CascadeResult) -> str:
             f"{money(result.monthly_cost)} a month ({verdict} the {budget} budget), "
             f"p99 {result.p99_ms:,.0f} ms, {100 * result.quality:.1f}% answered well; "
             f"{best}")
+
+
+def reading(result) -> str:
+    """The line under the chart: the product consequence first (``reading_lead``), then the
+    statistics behind it (``reading_detail``)."""
+    return f"{reading_lead(result)}. In numbers: {reading_detail(result)}"

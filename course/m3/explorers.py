@@ -12,19 +12,17 @@ Keyword arguments set the starting value of a control (any of the names in ``con
 
 from __future__ import annotations
 
-from functools import partial
+from functools import cache, partial
 
-import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import FuncFormatter, NullLocator, PercentFormatter
+from matplotlib.transforms import offset_copy
 
 from course.m3 import cache as cache_model
 from course.m3 import cascade as cascade_model
 from course.m3 import latency as latency_model
 from course.style import COLORS, OKABE_ITO, money
 from course.widgets import (
-    CONTROL_LAYOUT,
-    DESCRIPTION_STYLE,
     LABEL_BOX,
     LABEL_SIZE,
     LEGEND_SIZE,
@@ -38,6 +36,7 @@ from course.widgets import (
     int_slider,
     short_money,
     style_axes,
+    toggle_buttons,
 )
 
 #: These explorers' titles sit a little lower than ``dynamic_title``'s default (axes fractions).
@@ -57,6 +56,20 @@ _LEGEND_RIGHT_MS = 120.0
 _BELOW_LEGEND = 0.6
 
 
+@cache
+def _hist_top(safety_filter: bool) -> float:
+    """A y range (share of messages) that holds the tallest bin any setting with or without
+    the safety filter can draw. Cached: it costs two dozen simulations."""
+    top = latency_model.compute(cache_hit_rate=latency_model.CACHE_HIT_RATE_MAX,
+                                batch_size=1).hist_cached.max()
+    for size in latency_model.MODELS:
+        for quantized in (False, True):
+            for batch_size in (1, 4):
+                result = latency_model.compute(size, quantized, 0.0, batch_size, safety_filter)
+                top = max(top, result.hist_model.max())
+    return float(np.ceil(top * 1.25 * 50) / 50)
+
+
 class LatencyExplorer(Explorer):
     """Quillio: the latency distribution, cost and quality of one serving configuration."""
 
@@ -64,11 +77,10 @@ class LatencyExplorer(Explorer):
         start = compute_defaults(latency_model.compute)
         sizes = latency_model.MODELS
         controls = {
-            "model_size": widgets.ToggleButtons(
-                description="Model", options=list(sizes), value=start["model_size"],
-                tooltip="Which model answers messages the cache cannot.",
-                tooltips=[sizes[name].label for name in sizes],
-                style=dict(DESCRIPTION_STYLE), layout=widgets.Layout(**CONTROL_LAYOUT)),
+            "model_size": toggle_buttons(
+                "Model", "Which model answers messages the cache cannot.",
+                list(sizes), start["model_size"],
+                tooltips=[sizes[name].label for name in sizes]),
             "quantized": checkbox(
                 "Quantized (int8 weights)", "Serve 8-bit integer weights: faster and cheaper, "
                 "a little lower answer quality.", start["quantized"]),
@@ -78,7 +90,7 @@ class LatencyExplorer(Explorer):
                 min=0, max=latency_model.CACHE_HIT_RATE_MAX, step=0.05,
                 value=start["cache_hit_rate"], readout_format=".0%"),
             "batch_size": int_slider(
-                "Batch size", "Requests the server groups into one forward pass: cheaper per "
+                "Batch size (requests)", "Requests the server groups into one forward pass: cheaper per "
                 "request, but each request waits for its batch.",
                 min=1, max=latency_model.BATCH_SIZE_MAX, step=1, value=start["batch_size"]),
             "safety_filter": checkbox(
@@ -90,11 +102,11 @@ class LatencyExplorer(Explorer):
             chart_description=(
                 "Left: histogram of the simulated response times on a log scale, cache hits "
                 "(green, hatched) and model answers (blue), with the p50 (dotted), p95 "
-                "(dash-dot) and p99 (solid) latencies and the 1,200 ms SLA (dashed red). "
+                "(dash-dot) and p99 (solid) latencies and the 1,200 ms SLA (dashed red-orange). "
                 "Right: cost per 1,000 messages (log scale) against answer quality for every "
                 "configuration of the comparison table, filled green where the p99 meets "
                 "the SLA and hollow grey where it does not; the current configuration is "
-                "ringed."),
+                "ringed, and its cost is in the panel's title."),
             **initial)
 
     def setup(self, figure):
@@ -117,8 +129,13 @@ class LatencyExplorer(Explorer):
         self.percentile_lines = [self.animate(hist.axvline(
             100, color=COLORS["marker"], linestyle=style, linewidth=1.3))
             for _, style, _ in _PERCENTILES]
+        # A label sits 4 points right of its line (or left, where another line or the
+        # legend would cross it): ``draw`` picks the side.
+        self._beside = {side: offset_copy(hist.get_xaxis_transform(), fig=figure,
+                                          x=4 * sign, y=0, units="points")
+                        for side, sign in (("left", 1), ("right", -1))}
         self.percentile_labels = [self.animate(hist.text(
-            100, height, name, transform=hist.get_xaxis_transform(), ha="left",
+            100, height, name, transform=self._beside["left"], ha="left",
             va="center", fontsize=LABEL_SIZE - 1, bbox=LABEL_BOX))
             for name, _, height in _PERCENTILES]
         self.hist_title = self.animate(dynamic_title(hist, _TITLE_Y))
@@ -126,11 +143,15 @@ class LatencyExplorer(Explorer):
         hist.xaxis.set_major_formatter(FuncFormatter(count_tick))
         hist.xaxis.set_minor_locator(NullLocator())
         hist.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        hist.set_ylim(0, self._hist_top())
-        front_legend(self, hist, loc="upper left")
+        # The filter's 300 ms narrows the model's spread on the log axis (taller bars): one
+        # fixed range with the filter and one without, each holding any setting's tallest bin.
+        self._hist_tops = {on: _hist_top(on) for on in (False, True)}
+        hist.set_ylim(0, self._hist_tops[False])
+        self.hist_legend = front_legend(self, hist, loc="upper left")
+        self.hist_axes = hist
 
         table = latency_model.table()
-        style_axes(tradeoff, f"Cost and quality of the {len(table)} table configurations",
+        style_axes(tradeoff, None,
                     "cost per 1,000 messages ($, log scale)", "answer quality (0-100)")
         tradeoff.set_xscale("log")
         meets = table["meets_sla"].to_numpy()
@@ -143,47 +164,59 @@ class LatencyExplorer(Explorer):
         self.current_point = self.animate(tradeoff.plot(
             [], [], "o", markersize=13, markerfacecolor="none", markeredgewidth=2.2,
             markeredgecolor=COLORS["highlight"], label="current configuration")[0])
-        self.current_label = self.animate(tradeoff.text(
-            0, 0, "", fontsize=LABEL_SIZE - 1, ha="left", va="top", bbox=LABEL_BOX))
+        # The ringed configuration's cost is read out in the title, not next to the ring,
+        # where it would run into the other points or the legend.
+        self.tradeoff_title = self.animate(dynamic_title(tradeoff, _TITLE_Y))
         for name, spec in latency_model.MODELS.items():
             tradeoff.text(0.024, spec.quality + 0.6, name, fontsize=LABEL_SIZE - 1,
                           va="bottom", color=COLORS["marker"])
         tradeoff.set_xlim(0.02, 12)
-        tradeoff.set_ylim(70, 97)
+        # Room under the lowest quality (74) for the legend, clear of every point.
+        tradeoff.set_ylim(63, 96)
         tradeoff.xaxis.set_major_formatter(FuncFormatter(_money_tick))
         tradeoff.xaxis.set_minor_locator(NullLocator())
         tradeoff.legend(loc="lower right", fontsize=LEGEND_SIZE, frameon=False)
         self.tradeoff_axes = tradeoff
 
-    def _hist_top(self) -> float:
-        """A fixed y range that holds the tallest bin any setting can draw."""
-        top = latency_model.compute(cache_hit_rate=latency_model.CACHE_HIT_RATE_MAX,
-                                    batch_size=1).hist_cached.max()
-        for size in latency_model.MODELS:
-            for quantized in (False, True):
-                result = latency_model.compute(size, quantized, 0.0, 1)
-                top = max(top, result.hist_model.max())
-        return float(np.ceil(top * 1.25 * 50) / 50)
-
     def draw(self, result):
+        self.hist_axes.set_ylim(0, self._hist_tops[bool(result.safety_filter)])
         self.model_hist.set_data(result.hist_model)
         self.cache_hist.set_data(result.hist_cached)
         values = (result.p50_ms, result.p95_ms, result.p99_ms)
-        for (name, _, height), line, label, value in zip(
-                _PERCENTILES, self.percentile_lines, self.percentile_labels, values,
-                strict=True):
+        for line, value in zip(self.percentile_lines, values, strict=True):
             line.set_xdata([value, value])
-            if value < _LEGEND_RIGHT_MS:     # under the legend: drop the label below it
-                height = _BELOW_LEGEND
-            label.set_position((value * 1.06, height))
-            label.set_text(f"{name} {value:,.0f} ms")
+        self._place_percentile_labels(values)
         verdict = "meets" if result.meets_sla else "misses"
         self.hist_title.set_text(f"p99 {result.p99_ms:,.0f} ms {verdict} the SLA; "
                                  f"mean {result.mean_ms:,.0f} ms")
         self.current_point.set_data([result.cost_per_1k], [result.quality])
-        self.current_label.set_position((result.cost_per_1k * 1.25, result.quality - 1.2))
-        self.current_label.set_text(f"${result.cost_per_1k:.2f} per 1,000\n"
-                                    f"{money(result.monthly_cost)} a month")
+        # Escaped: two plain dollar signs in one text would be typeset as maths.
+        cost = f"${result.cost_per_1k:.2f} per 1,000, {money(result.monthly_cost)}"
+        self.tradeoff_title.set_text(f"Ringed: {cost} a month".replace("$", r"\$"))
+
+    def _place_percentile_labels(self, values) -> None:
+        """Each percentile's label beside its line, on the side where no other line, label
+        or the legend crosses it (right first); under the legend's height when the line is
+        left of the legend's edge."""
+        renderer = self.figure.canvas.get_renderer()
+        to_pixels = self.hist_axes.transData.transform
+        lines_px = [to_pixels((x, 1))[0] for x in (*values, latency_model.SLA_P99_MS)]
+        placed = [self.hist_legend.get_window_extent(renderer)]
+        for i, ((name, _, height), label, value) in enumerate(
+                zip(_PERCENTILES, self.percentile_labels, values, strict=True)):
+            if value < _LEGEND_RIGHT_MS:     # under the legend: drop the label below it
+                height = _BELOW_LEGEND
+            label.set_text(f"{name} {value:,.0f} ms")
+            label.set_position((value, height))
+            others = [x for j, x in enumerate(lines_px) if j != i]
+            for side in ("left", "right", "left"):       # the last one: right after all
+                label.set_transform(self._beside[side])
+                label.set_horizontalalignment(side)
+                box = label.get_window_extent(renderer)
+                crossed = any(box.x0 - 2 <= x <= box.x1 + 2 for x in others)
+                if not crossed and not any(box.overlaps(other) for other in placed):
+                    break
+            placed.append(label.get_window_extent(renderer))
 
 
 # --- cascade routing -------------------------------------------------------------------------
@@ -196,7 +229,7 @@ class CascadeExplorer(Explorer):
         start = compute_defaults(cascade_model.compute)
         controls = {
             "threshold": float_slider(
-                "Confidence threshold", "Escalate a message to the large model when the small "
+                "Escalate below confidence", "Escalate a message to the large model when the small "
                 "model's confidence is below this.",
                 min=0, max=1, step=0.01, value=start["threshold"], readout_format=".2f"),
             "budget_per_month": float_slider(
@@ -208,8 +241,8 @@ class CascadeExplorer(Explorer):
             cascade_model, controls, primary="threshold",
             chart_description=(
                 "Three panels against the confidence threshold: monthly cost with the budget "
-                "(dashed red), share of messages answered well, and p99 latency with the "
-                "1,200 ms SLA (dashed red). Grey dashed lines show sending every message to "
+                "(dashed red-orange), share of messages answered well, and p99 latency with the "
+                "1,200 ms SLA (dashed red-orange). Grey dashed lines show sending every message to "
                 "the large model. The current threshold is a solid black line; the highest "
                 "threshold within the budget is a dotted green line."),
             **initial)
@@ -309,7 +342,7 @@ class CacheExplorer(Explorer):
             chart_description=(
                 "Left: the first eight weeks, with each retrain of the embedding model as a "
                 "vertical line, each recompute of the cache as a triangle and the days whose "
-                "cache hits are stale shaded red. Middle: recompute cost per month against "
+                "cache hits are stale shaded red-orange. Middle: recompute cost per month against "
                 "the TTL. Right: share of cache hits that are stale against the TTL. In both, "
                 "the current TTL is a black dot and the retraining cadence a dotted line."),
             **initial)

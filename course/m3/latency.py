@@ -425,7 +425,17 @@ def _config_words(result: LatencyResult) -> str:
             f"batch {result.batch_size}, {safety}")
 
 
-def reading(result: LatencyResult) -> str:
+def reading_lead(result: LatencyResult) -> str:
+    """What a customer waits and what it costs, against the SLA, in words."""
+    if result.meets_sla:
+        return (f"Meets the SLA: 99 in 100 customers get an answer within "
+                f"{result.p99_ms:,.0f} ms, for {money(result.monthly_cost)} a month")
+    return (f"Misses the SLA: more than 1 in 100 customers wait longer than "
+            f"{result.sla_p99_ms:,.0f} ms (p99 {result.p99_ms:,.0f} ms), for "
+            f"{money(result.monthly_cost)} a month")
+
+
+def reading_detail(result: LatencyResult) -> str:
     """One line: the configuration, its percentiles against the SLA, its cost and quality."""
     verdict = "met" if result.meets_sla else "missed"
     return (f"{_config_words(result)}: p50 {result.p50_ms:,.0f} ms, "
@@ -433,3 +443,9 @@ def reading(result: LatencyResult) -> str:
             f"(SLA {result.sla_p99_ms:,.0f} ms: {verdict}), "
             f"${result.cost_per_1k:,.2f} per 1,000 messages "
             f"({money(result.monthly_cost)} a month), quality {result.quality:g}")
+
+
+def reading(result) -> str:
+    """The line under the chart: the product consequence first (``reading_lead``), then the
+    statistics behind it (``reading_detail``)."""
+    return f"{reading_lead(result)}. In numbers: {reading_detail(result)}"

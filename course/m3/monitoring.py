@@ -548,7 +548,23 @@ def _flag(drift: bool, rule: str) -> str:
     return f"drift, {rule}" if drift else f"no drift, needs {rule}"
 
 
-def reading(result: MonitoringResult) -> str:
+def reading_lead(result: MonitoringResult) -> str:
+    """What the monitors say about the product, before their statistics."""
+    r = result.inputs
+    words = {"no change": "barely changed", "changed": "changed",
+             "major change": "changed a lot"}
+    inputs = f"The mix of payment amounts has {words.get(r.psi_verdict, r.psi_verdict)}"
+    if result.production_recall is None:
+        caught = f"whether fraud is still caught is {result.performance}"
+    elif round(100 * result.production_recall) == round(100 * result.reference_recall):
+        caught = f"the model still blocks {100 * result.production_recall:.0f}% of fraud"
+    else:
+        caught = (f"the model now blocks {100 * result.production_recall:.0f}% of fraud "
+                  f"against {100 * result.reference_recall:.0f}% in training")
+    return f"{inputs}, and {caught}"
+
+
+def reading_detail(result: MonitoringResult) -> str:
     """One line: the label-free monitors (inputs, predictions), then performance, then the
     diagnosis."""
     r = result.inputs
@@ -562,7 +578,7 @@ def reading(result: MonitoringResult) -> str:
     if result.label_delay_days:
         days += f" (the last {result.label_delay_days} not yet measurable)"
     return (
-        f"inputs shifted {result.shift:.2f} sd, spread x{result.spread:.2f}, relation changed "
+        f"inputs shifted {result.shift:.2f} sd (sd: the spread of training amounts), spread x{result.spread:.2f}, relation changed "
         f"{result.concept:.2f}, {result.n_production:,} payments: "
         f"PSI {r.psi:.2f} ({r.psi_verdict}, {'>=' if r.psi_drift else 'needs'} "
         f"{PSI_MAJOR if r.psi >= PSI_MAJOR else PSI_CHANGED}), "
@@ -571,3 +587,9 @@ def reading(result: MonitoringResult) -> str:
         f"JS {r.js:.2f} (base 2; {_flag(r.js_drift, '>= 0.1')}); "
         f"prediction PSI {result.prediction_psi:.2f} ({result.prediction_verdict}); "
         f"{performance}, {days}. {result.diagnosis[0].upper()}{result.diagnosis[1:]}.")
+
+
+def reading(result) -> str:
+    """The line under the chart: the product consequence first (``reading_lead``), then the
+    statistics behind it (``reading_detail``)."""
+    return f"{reading_lead(result)}. In numbers: {reading_detail(result)}"

@@ -57,15 +57,16 @@ class MonitoringExplorer(Explorer):
         start = compute_defaults(monitoring_model.compute)
         controls = {
             "shift": float_slider(
-                "Amounts shift (sd)", "Data drift: how far the mean payment amount moved in "
-                "production, in training standard deviations.",
+                "Amounts move (× spread)", "Data drift: how far the mean payment amount moved "
+                "in production, in multiples of the training amounts' spread (standard "
+                "deviation).",
                 min=0, max=2, step=0.05, value=start["shift"], readout_format=".2f"),
             "spread": float_slider(
-                "Amounts spread (x)", "Factor on the spread of production amounts: a change "
+                "Amounts widen (× as wide)", "Factor on the spread of production amounts: a change "
                 "of shape with the mean left where it was (1 = as in training).",
                 min=0.5, max=2, step=0.05, value=start["spread"], readout_format=".2f"),
             "concept": float_slider(
-                "Relation change", "Concept drift: how far the link between amount and fraud "
+                "Fraud pattern change (0-1)", "Concept drift: how far the link between amount and fraud "
                 "moved (0 = as in training, 0.5 = amount says nothing, 1 = reversed: small "
                 "payments are now the risky ones).",
                 min=0, max=1, step=0.05, value=start["concept"], readout_format=".2f"),
@@ -86,7 +87,7 @@ class MonitoringExplorer(Explorer):
                 "Left: histograms of payment amounts in the training period (filled blue) "
                 "and in production (hatched orange outline), with each mean as a vertical "
                 "line; no labels needed. Middle: five drift statistics as multiples of their "
-                "drift thresholds (the dashed line at 1); bars past the line are red and "
+                "drift thresholds (the dashed line at 1); bars past the line are red-orange and "
                 "hatched and flag drift, and each bar gives the statistic's value. Right: the "
                 "share of fraud the model blocked, per 10-day block of production (hatched "
                 "orange bars), against the training period (dashed blue line); the most "
@@ -117,7 +118,7 @@ class MonitoringExplorer(Explorer):
         amounts.legend(loc="upper right", fontsize=LEGEND_SIZE, frameon=False)
 
         # Middle: the statistics against their thresholds.
-        style_axes(stats, None, "multiple of the drift threshold (red = drift)", "")
+        style_axes(stats, None, "multiple of the drift threshold (red-orange = drift)", "")
         stats.grid(False, axis="y")
         y = np.arange(len(_STAT_ROWS))
         stats.set_yticks(y, _STAT_ROWS)

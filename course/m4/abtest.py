@@ -338,7 +338,23 @@ def _round_up(n: float, step: int = 100) -> int:
     return int(math.ceil(n / step) * step)
 
 
-def reading(result: ABResult) -> str:
+def reading_lead(result: ABResult) -> str:
+    """How often this test finds the lift, and what peeking buys it with."""
+    if math.isnan(result.n_required):
+        head = ("There is no real lift: any 'win' this test declares is a false positive "
+                f"({result.false_positive_rate:.0%} of tests)")
+    else:
+        head = (f"This test detects a real {result.true_lift:.1f}-point lift "
+                f"{result.power:.0%} of the time")
+    if result.peeks > 1:
+        head += (f"; peeking {result.peeks} times buys power ({result.power_single_look:.0%} "
+                 f"with one look) with false positives: with no real lift "
+                 f"{result.false_positive_rate:.0%} of tests would still ship "
+                 f"(vs {result.false_positive_rate_single_look:.0%})")
+    return head
+
+
+def reading_detail(result: ABResult) -> str:
     """One line: the design, its power, the sample size it needs, and the cost of peeking."""
     k = result.samples_per_input
     looks = "1 look" if result.peeks == 1 else f"{result.peeks} looks"
@@ -359,3 +375,9 @@ def reading(result: ABResult) -> str:
         peeking = (f"peeking {result.peeks} times raises false positives from {single:.0%} to "
                    f"{result.false_positive_rate:.0%}")
     return f"{design}; {peeking}"
+
+
+def reading(result) -> str:
+    """The line under the chart: the product consequence first (``reading_lead``), then the
+    statistics behind it (``reading_detail``)."""
+    return f"{reading_lead(result)}. In numbers: {reading_detail(result)}"

@@ -12,7 +12,6 @@ Keyword arguments set the starting value of a control (any of the names in ``con
 
 from __future__ import annotations
 
-import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import FuncFormatter, NullLocator, PercentFormatter
 
@@ -20,7 +19,6 @@ from course.m4 import abtest as abtest_model
 from course.m4 import retraining as retraining_model
 from course.style import COLORS, OKABE_ITO, count
 from course.widgets import (
-    DESCRIPTION_STYLE,
     LABEL_BOX,
     LABEL_SIZE,
     LEGEND_SIZE,
@@ -34,6 +32,7 @@ from course.widgets import (
     int_slider,
     log_slider,
     style_axes,
+    toggle_buttons,
 )
 
 # --- when to retrain -------------------------------------------------------------------------
@@ -46,7 +45,8 @@ _POLICY_TIPS = {
     "performance-triggered": "Retrain when the latest labelled week's error is clearly above "
                              "the model's validation error (labels arrive late).",
 }
-_ERROR_TOP = 0.62       # error-rate axis (a model trained on corrupted data reaches ~0.5)
+_ERROR_MARK_TOP = 0.6   # markers stop here (a model trained on corrupted data reaches ~0.5)
+_ERROR_TOP = 0.8        # the axis goes higher: the legend's two rows sit above the markers
 _PSI_TOP = 1.8
 
 
@@ -57,17 +57,15 @@ class RetrainingExplorer(Explorer):
         start = compute_defaults(retraining_model.compute)
         policies = retraining_model.POLICIES
         controls = {
-            "policy": widgets.ToggleButtons(
-                description="Retrain", options=list(policies), value=start["policy"],
-                tooltip="When the team trains a new demand model.",
-                tooltips=[_POLICY_TIPS[name] for name in policies],
-                style=dict(DESCRIPTION_STYLE, button_width="10.5em"),
-                layout=widgets.Layout(width="64em")),
+            "policy": toggle_buttons(
+                "Retrain", "When the team trains a new demand model.",
+                list(policies), start["policy"],
+                tooltips=[_POLICY_TIPS[name] for name in policies]),
             "schedule_weeks": int_slider(
                 "Schedule: every (weeks)", "Weeks between retrains of the scheduled policy.",
                 min=1, max=13, step=1, value=start["schedule_weeks"]),
             "psi_threshold": float_slider(
-                "Drift trigger: PSI", "Input PSI (against the deployed model's training "
+                "Retrain at PSI (drift)", "Input PSI (against the deployed model's training "
                 "data) at which the drift-triggered policy retrains.",
                 min=0.02, max=0.5, step=0.01, value=start["psi_threshold"],
                 readout_format=".2f"),
@@ -86,7 +84,7 @@ class RetrainingExplorer(Explorer):
             chart_description=(
                 "Top left: the weekly error rate of the deployed demand model over 52 weeks "
                 "(blue), against never retraining (grey), with the sudden shift in week 30 "
-                "as a dashed line. Green triangles mark deployed retrains, red crosses "
+                "as a dashed line. Green triangles mark deployed retrains, red-orange crosses "
                 "retrains the validation gate blocked, purple downward triangles bad models "
                 "that shipped. Bottom left: the weekly input PSI against the deployed "
                 "model's training data, with the drift trigger's threshold dotted. Right: "
@@ -126,9 +124,10 @@ class RetrainingExplorer(Explorer):
         self.error_title = self.animate(dynamic_title(errors))
         errors.set_xlim(-0.5, weeks[-1] + 0.5)
         errors.set_ylim(0, _ERROR_TOP)
+        errors.set_yticks(np.arange(0, _ERROR_MARK_TOP + 0.01, 0.2))
         errors.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         errors.tick_params(labelbottom=False)
-        front_legend(self, errors, loc="upper left", ncols=2)
+        front_legend(self, errors, loc="upper left", ncols=3, columnspacing=1.2)
 
         style_axes(psi, "", "week", "input PSI")
         psi.axvline(shift, color=COLORS["marker"], linestyle="--", linewidth=1.1)
@@ -165,7 +164,7 @@ class RetrainingExplorer(Explorer):
         weeks = np.arange(result.error.size)
         # A retrain at the end of week t changes (or not) the model of week t + 1.
         after = np.minimum(weeks + 1, weeks[-1])
-        shown = np.minimum(result.error[after], _ERROR_TOP - 0.02)
+        shown = np.minimum(result.error[after], _ERROR_MARK_TOP)
         good = result.deployed & ~result.bad
         bad = result.deployed & result.bad
         self.deployed_marks.set_data(after[good], shown[good])
@@ -202,12 +201,12 @@ class ABTestExplorer(Explorer):
                 min=0, max=abtest_model.LIFT_MAX, step=0.1, value=start["true_lift"],
                 readout_format=".1f"),
             "baseline_rate": float_slider(
-                "Baseline resolved", "Share of conversations the current model resolves "
+                "Resolved today (baseline)", "Share of conversations the current model resolves "
                 "without a human.",
                 min=0.1, max=0.7, step=0.05, value=start["baseline_rate"],
                 readout_format=".0%"),
             "run_to_run_sd": float_slider(
-                "Run-to-run spread (sd)", "How much one run's outcome varies around its "
+                "Answer randomness (0-0.3)", "How much one run's outcome varies around its "
                 "input's own rate (0: the model always answers an input the same way).",
                 min=0, max=abtest_model.RUN_TO_RUN_SD_MAX, step=0.01,
                 value=start["run_to_run_sd"], readout_format=".2f"),
@@ -236,7 +235,7 @@ class ABTestExplorer(Explorer):
                 "dashed), with the 80% target dashed, the current size as a black dot and "
                 "the size needed for 80% with one look as a dotted green line. Right: the "
                 "false-positive rate when there is no real lift against the number of looks, "
-                "with the 5% significance level dashed red and the current number of looks "
+                "with the 5% significance level dashed red-orange and the current number of looks "
                 "ringed."),
             **initial)
 

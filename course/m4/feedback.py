@@ -222,7 +222,18 @@ def _relative(change: float) -> str:
     return f"{pct(abs(change), 0)} {'below' if change < 0 else 'above'}"
 
 
-def reading(result: FeedbackResult) -> str:
+def reading_lead(result: FeedbackResult) -> str:
+    """How much of the catalogue users ever see, and the clicks it costs or earns."""
+    r = result
+    if r.exploration == 0:
+        return (f"Without exploration, users only ever see {pct(r.final_coverage, 0)} of "
+                f"destinations; the model never learns about the other {r.never_shown}")
+    return (f"Users see {pct(r.final_coverage, 0)} of destinations after {r.rounds} days "
+            f"(vs {pct(r.baseline_final_coverage, 0)} without exploration), and clicks per "
+            f"day end {_relative(r.clicks_vs_exploit_last)} never exploring")
+
+
+def reading_detail(result: FeedbackResult) -> str:
     """One line: coverage, concentration and clicks against a policy that never explores."""
     r = result
     last = f"after {r.rounds} rounds"
@@ -238,3 +249,9 @@ def reading(result: FeedbackResult) -> str:
             f"(vs {pct(r.baseline_final_top_share, 0)}), clicks per round "
             f"{_relative(r.clicks_vs_exploit_first)} a pure-exploit policy in round 1, "
             f"{_relative(r.clicks_vs_exploit_last)} by round {r.rounds}")
+
+
+def reading(result) -> str:
+    """The line under the chart: the product consequence first (``reading_lead``), then the
+    statistics behind it (``reading_detail``)."""
+    return f"{reading_lead(result)}. In numbers: {reading_detail(result)}"

@@ -73,7 +73,7 @@ class ReviewExplorer(Explorer):
             chart_description=(
                 "Left, top: where each day's fraud ends up, as one bar split into caught by "
                 "the rules (blue), blocked automatically (orange), stopped by a reviewer "
-                "(green), released unreviewed from an overflowing queue (red, hatched) and "
+                "(green), released unreviewed from an overflowing queue (red-orange, hatched) and "
                 "missed (grey, dotted: scored below the review threshold or cleared by a "
                 "reviewer by mistake). Left, bottom: good customers blocked per day, split "
                 "the same way by the layer that blocked them. Right: cases reaching the "
@@ -207,7 +207,7 @@ class FeedbackExplorer(Explorer):
         start = compute_defaults(feedback_model.compute)
         controls = {
             "exploration": float_slider(
-                "Exploration", "Share of recommendation slots given to random destinations "
+                "Random slots (exploration)", "Share of recommendation slots given to random destinations "
                 "outside the model's current top picks.",
                 min=0.0, max=0.3, step=0.01, value=start["exploration"],
                 readout_format=".0%"),

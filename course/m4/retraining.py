@@ -312,7 +312,22 @@ def _describe(result: RetrainingResult) -> str:
     return "never retrained"
 
 
-def reading(result: RetrainingResult) -> str:
+def reading_lead(result: RetrainingResult) -> str:
+    """The year's wrong forecasts against never retraining, and bad models that shipped."""
+    never = result.policy_wrong_forecasts["never"]
+    diff = never - result.wrong_forecasts
+    if result.policy == "never":
+        head = f"{count(result.wrong_forecasts)} wrong forecasts over the year"
+    else:
+        head = (f"{count(result.wrong_forecasts)} wrong forecasts over the year, "
+                f"{count(abs(diff))} {'fewer' if diff >= 0 else 'more'} than never retraining")
+    if result.bad_models_shipped:
+        head += (f"; {result.bad_models_shipped} bad model"
+                 f"{'s' if result.bad_models_shipped != 1 else ''} reached customers")
+    return head
+
+
+def reading_detail(result: RetrainingResult) -> str:
     """One line: the policy, its retrains and cost, wrong forecasts, what the gate did."""
     delay = result.label_delay_weeks
     late = "labels on time" if delay == 0 else \
@@ -330,3 +345,9 @@ def reading(result: RetrainingResult) -> str:
         return text
     return (f"{text}, {gate}; never retraining: "
             f"{count(result.policy_wrong_forecasts['never'])}")
+
+
+def reading(result) -> str:
+    """The line under the chart: the product consequence first (``reading_lead``), then the
+    statistics behind it (``reading_detail``)."""
+    return f"{reading_lead(result)}. In numbers: {reading_detail(result)}"

@@ -266,7 +266,17 @@ def compute(review_threshold: float = 0.5, auto_block_threshold: float = 0.9,
     )
 
 
-def reading(result: ReviewResult) -> str:
+def reading_lead(result: ReviewResult) -> str:
+    """Fraud stopped, good customers blocked and cases nobody looks at, per day."""
+    r = result
+    head = (f"{count(r.fraud_caught_per_day)} of {count(r.fraud_per_day)} fraud cases stopped "
+            f"a day, {count(r.good_blocked_per_day)} good customers blocked")
+    if r.review_threshold < r.auto_block_threshold and r.overflow_per_day >= 0.5:
+        head += f", and {count(r.overflow_per_day)} cases a day released without a human look"
+    return head
+
+
+def reading_detail(result: ReviewResult) -> str:
     """One line: the review band, what reaches the queue, where the fraud ends up, the cost."""
     r = result
     rules = "rules on" if r.rules_on else "rules off"
@@ -283,3 +293,9 @@ def reading(result: ReviewResult) -> str:
             f"(rules {count(r.fraud_by_rules)}, auto-block {count(r.fraud_by_auto_block)}, "
             f"review {count(r.fraud_by_review)}), {count(r.good_blocked_per_day)} good "
             f"customers blocked, {money(r.cost_per_day)} a day")
+
+
+def reading(result) -> str:
+    """The line under the chart: the product consequence first (``reading_lead``), then the
+    statistics behind it (``reading_detail``)."""
+    return f"{reading_lead(result)}. In numbers: {reading_detail(result)}"
