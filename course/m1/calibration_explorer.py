@@ -146,9 +146,10 @@ class CalibrationExplorer(Explorer):
         self.cheapest.set_data([result.cheapest_threshold], [result.cheapest_cost])
         self.cost_title.set_text(f"Decline at ≥ {result.score_threshold:.2f}: "
                                  f"{short_money(result.cost_at_score_threshold)} per 1,000")
-        # Steps of $2,000 keep the axis still while the costs move a little.
-        top = float(np.max(result.cost_curve)) * 1.08
-        self.cost_axes.set_ylim(0, max(2_000.0, float(np.ceil(top / 2_000) * 2_000)))
+        # Steps of $10,000 keep the axis (and so the cached background) still while the
+        # costs move a little: a rescale redraws the whole figure.
+        top = float(np.max(result.cost_curve)) * 1.05
+        self.cost_axes.set_ylim(0, max(10_000.0, float(np.ceil(top / 10_000) * 10_000)))
 
 
 def calibration_explorer(**initial) -> CalibrationExplorer:
