@@ -38,7 +38,11 @@ def load_cases() -> dict[str, ModuleType]:
     into the first file's, and an exercise or written answer defined twice is an error.
     """
     found: dict[str, ModuleType] = {}
-    for path in sorted(TESTS.glob("m[0-9]*_cases.py")):
+    # A module's own mN_cases.py comes first (it also holds CHEATS and BROKEN, which are not
+    # merged), then the lessons' files: "m1_calibration_cases" sorts before "m1_cases".
+    paths = sorted(TESTS.glob("m[0-9]*_cases.py"),
+                   key=lambda p: (p.stem.split("_")[0], p.stem.count("_") > 1, p.name))
+    for path in paths:
         spec = importlib.util.spec_from_file_location(f"_grading_cases_{path.stem}", path)
         mod = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(mod)
