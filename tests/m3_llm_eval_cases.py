@@ -52,4 +52,4 @@ CASES = {
 }
 
 # The manually graded written answer: grade_id -> notebook.
-WRITTEN = {"w3_answer": "04_llm_evaluation"}
+WRITTEN = {"w2_answer": "04_llm_evaluation"}

@@ -244,7 +244,7 @@ def test_judge_audit_claims():
 
 def test_every_exercise_has_cases_hints_and_two_misconceptions():
     assert [e.key for e in ex.EXERCISES] == sorted(CASES, key=lambda k: int(k[1:]))
-    assert WRITTEN == {"w3_answer": "04_llm_evaluation"}
+    assert WRITTEN == {"w2_answer": "04_llm_evaluation"}
     for e in ex.EXERCISES:
         assert e.module == "m3"
         assert len(CASES[e.key]["misconceptions"]) >= 2, e.key

@@ -35,7 +35,7 @@ def case(request):
 
 def test_explorers_registry():
     assert set(explorers.EXPLORERS) == {"threshold", "imbalance", "capacity", "segments",
-                                        "drift", "architecture"}
+                                        "drift", "architecture", "calibration"}
     assert explorers.EXPLORERS["threshold"] is explorers.threshold_explorer
     assert explorers.EXPLORERS["segments"] is explorers.segments_explorer
     assert explorers.EXPLORERS["drift"] is explorers.drift_explorer

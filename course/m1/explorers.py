@@ -684,6 +684,9 @@ def architecture_explorer(**initial) -> ArchitectureExplorer:
     return ArchitectureExplorer(**initial)
 
 
+# The calibration explorer lives in its own module, with its lesson (Notebook 5).
+from course.m1.calibration_explorer import calibration_explorer  # noqa: E402
+
 EXPLORERS = {
     "threshold": threshold_explorer,
     "imbalance": imbalance_explorer,
@@ -691,4 +694,5 @@ EXPLORERS = {
     "segments": segments_explorer,
     "drift": drift_explorer,
     "architecture": architecture_explorer,
+    "calibration": calibration_explorer,
 }

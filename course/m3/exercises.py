@@ -405,9 +405,10 @@ q8 = Exercise(
 )
 
 # Lessons added to the module keep their exercises in files of their own.
+from course.m3.llm_eval_exercises import q9, q10, q11  # noqa: E402
 from course.m3.silence_exercises import q12, q13  # noqa: E402
 
-ALL = register("m3", [q1, q2, q3, q4, q5, q6, q7, q8, q12, q13])
+ALL = register("m3", [q1, q2, q3, q4, q5, q6, q7, q8, q9, q10, q11, q12, q13])
 
 
 def progress() -> None:

@@ -436,6 +436,7 @@ def cache_explorer(**initial) -> CacheExplorer:
 
 
 # The monitoring explorer lives in its own module (it is the largest view).
+from course.m3.llm_eval_explorer import llm_eval_explorer  # noqa: E402
 from course.m3.monitoring_explorer import monitoring_explorer  # noqa: E402
 from course.m3.silence_explorer import silence_explorer  # noqa: E402
 
@@ -444,5 +445,6 @@ EXPLORERS = {
     "cascade": cascade_explorer,
     "cache": cache_explorer,
     "monitoring": monitoring_explorer,
+    "llm_eval": llm_eval_explorer,
     "silence": silence_explorer,
 }
