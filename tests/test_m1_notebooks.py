@@ -26,6 +26,8 @@ DECISIONS = {
     "q6": {f"case_{c}": True for c in "abcd"},                  # diagnose the kind of drift
     "q7": {"failing_source": True, "fax_error_rate": False},    # which segment fails
     "q8": {"architecture": True},                               # choose a design
+    "q9": {"action": True, "new_threshold": False},             # which way, after a campaign
+    "q10": {"claim_holds": True, "top_bin_fraud_rate": False},  # does the vendor's claim hold
 }
 # Before issue 9 Module 1 had 18 points: q3 1.5, q4 1, q5 1.5 (a look-up of the lowest
 # holdout error), q6 2, q7 1 and q8 2 of them from decisions, 9 of 18.
@@ -62,8 +64,9 @@ def test_decisions_table_matches_the_exercises():
 
 def test_at_least_half_of_the_autograded_points_are_decisions():
     assert decision_share() >= 0.55 > SHARE_BEFORE, decision_share()
-    assert round(decision_share(), 3) == round(11 / 19, 3)
-    assert sum(points().values()) == 19
+    # q1-q8: 11 of 19 points; the calibration lesson adds q9 (1.5 of 3) and q10 (1 of 2).
+    assert round(decision_share(), 3) == round(13.5 / 24, 3)
+    assert sum(points().values()) == 24
 
 
 @pytest.mark.parametrize("path", SOURCE, ids=[p.stem for p in SOURCE])
@@ -82,7 +85,8 @@ def test_headings_state_the_points_the_grader_gives(path):
            for c in nb if c.metadata.get("nbgrader", {}).get("grade")}
     seen = 0
     for c in nb:
-        found = re.match(r"## (?:Exercise (q\d)|Written answer (w\d)) \((\d+) points", c.source)
+        found = re.match(r"## (?:Exercise (q\d+)|Written answer (w\d+)) \((\d+) points",
+                         c.source)
         if found and c.cell_type == "markdown":
             key = found.group(1) and f"{found.group(1)}_tests" or f"{found.group(2)}_answer"
             assert pts[key] == int(found.group(3)), (key, pts[key], found.group(3))
@@ -157,6 +161,7 @@ def test_written_answers_have_their_own_rubric_and_scored_samples(path):
             for dimension in ("Problem decomposition", "Trade-off articulation",
                               "Collaboration realism"):
                 assert f"**{dimension}**" in prompt
-            assert prompt.count("| 1 | 2 | 3 | 4 |") == 3
+            # One table per dimension, or one table with a row per dimension.
+            assert prompt.count("| 1 | 2 | 3 | 4 |") in (1, 3)
             for level in (2, 3, 4):
                 assert f"**Sample at level {level}" in c.source
