@@ -438,7 +438,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "notebooks"):
         failures += run_notebooks(args.source, args.runs, args.timeout)
     if args.only in (None, "keys"):
-        failures += run_browser_keys(args.presses)
+        try:
+            failures += run_browser_keys(args.presses)
+        except Exception as exc:       # no chromium, JupyterLab did not start, ...
+            print(f"  keys: FAILED: {_short_error(exc)}")
+            failures += 1
     if failures:
         print(f"\n{failures} row(s) FAILED")
         return 1
