@@ -31,6 +31,7 @@ from typing import Any
 import ipywidgets as widgets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 from PIL import Image as PILImage
 
 from course.style import COLORS
@@ -175,10 +176,15 @@ def dynamic_title(ax, y: float = 1.03):
 
 
 def front_legend(explorer: Explorer, ax, **options):
-    """A legend on a white box, redrawn on top of the moving lines on every update (so a
-    line crossing it never runs through its text). Register it after those lines."""
+    """A legend on a white box, on top of the moving lines on every update (so a line
+    crossing it never runs through its text). Register it after those lines.
+
+    Drawing a legend is slow (tens of milliseconds), so it is drawn once per background and
+    its pixels are pasted over the moving artists on each update (``Explorer.render_png``).
+    """
     legend = ax.legend(fontsize=LEGEND_SIZE - 1, frameon=True, facecolor="white",
                        edgecolor="none", framealpha=0.9, **options)
+    explorer._pasted.append(legend)
     return explorer.animate(legend)
 
 
@@ -237,6 +243,9 @@ class Explorer(widgets.VBox):
         self.figure = Figure(figsize=figsize, dpi=dpi)
         FigureCanvasAgg(self.figure)
         self._animated: list = []
+        self._pasted: list = []          # animated artists drawn once, then pasted as pixels
+        self._pasted_regions: list = []
+        self._pending = None             # a deferred update while a key is held
         self._background = None
         self._drawn_key = None
         self.setup(self.figure)
@@ -256,8 +265,9 @@ class Explorer(widgets.VBox):
         super().__init__(children=[control_box, self.image, self.caption, self.reading,
                                    self.errors])
         self.add_class("course-explorer")
+        controls[primary].add_class("course-primary")   # what browser tests and benches move
         for control in controls.values():
-            control.observe(self.update, names="value")
+            control.observe(self._changed, names="value")
         self.update()
 
     # -- for subclasses -------------------------------------------------------------------
@@ -295,11 +305,20 @@ class Explorer(widgets.VBox):
         if self._background is None or key != self._drawn_key:
             canvas.draw()                      # everything except the animated artists
             self._background = canvas.copy_from_bbox(self.figure.bbox)
+            self._pasted_regions = []
+            renderer = canvas.get_renderer()
+            for artist in self._pasted:        # front legends: their pixels, once
+                self.figure.draw_artist(artist)
+                box = artist.get_window_extent(renderer)
+                self._pasted_regions.append(canvas.copy_from_bbox(Bbox.from_extents(
+                    box.x0 - 1, box.y0 - 1, box.x1 + 1, box.y1 + 1)))
             self._drawn_key = key
-        else:
-            canvas.restore_region(self._background)
+        canvas.restore_region(self._background)
         for artist in self._animated:
-            self.figure.draw_artist(artist)
+            if artist not in self._pasted:
+                self.figure.draw_artist(artist)
+        for region in self._pasted_regions:
+            canvas.restore_region(region)
         rgba = canvas.buffer_rgba()
         height, width = rgba.shape[:2]
         picture = PILImage.frombuffer("RGBA", (width, height), rgba, "raw", "RGBA", 0, 1)
@@ -319,6 +338,36 @@ class Explorer(widgets.VBox):
                 artist.set_animated(True)
         self._background = None   # savefig redraws the canvas; rebuild the background next time
         return buffer.getvalue()
+
+    #: How long (seconds) an update waits in a running kernel for the next change of a held
+    #: key before drawing: changes that arrive while a chart is being drawn queue up in the
+    #: kernel, and are then taken in one go, so only the latest setting is drawn.
+    DEFER_S = 0.004
+
+    def _changed(self, change: Any = None) -> None:
+        """A control moved. Inside a running event loop (a live kernel) the update is
+        deferred by ``DEFER_S`` and restarted by every further change, so a held key draws
+        the final setting once instead of every step on the way; outside a kernel (scripts,
+        tests) it updates at once. Either way the last update reads
+        the controls' current values, so the final reading always matches them."""
+        import asyncio
+        import sys
+
+        app = sys.modules.get("ipykernel.kernelapp")
+        try:
+            if app is None or not app.IPKernelApp.initialized():
+                raise RuntimeError("not in a kernel")
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.update()
+            return
+        if self._pending is not None:
+            self._pending.cancel()
+        self._pending = loop.call_later(self.DEFER_S, self._flush)
+
+    def _flush(self) -> None:
+        self._pending = None
+        self.update()
 
     def _show_reading(self, text: str) -> None:
         self.reading_text = text

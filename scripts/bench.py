@@ -15,9 +15,17 @@ Figures only, no assertions: the machine is noisy, so compare ratios within one 
     alternately, ``--runs`` times each (median), so that noise hits both alike.
     Target: run-all / floor <= 2.5x.
 
+(c) Keys in the browser (JupyterLab in Debian's headless chromium, tests/browser_support.py;
+    every explorer in one notebook). For each explorer: one key press on its primary control
+    to the first change of its reading (target: median <= 50 ms), then a held key (``--presses``
+    presses, 30 by default, as fast as the browser takes them) from the last press to the
+    final reading and the final chart (target: <= 120 ms), and whether that final reading is
+    the model's reading at the handle's final value (it must always be).
+
 A row that fails prints its error; the script goes on and exits 1 at the end.
 
-    .venv/bin/python scripts/bench.py [--only explorers|notebooks] [--runs 3] [--changes 30]
+    .venv/bin/python scripts/bench.py [--only explorers|notebooks|keys] [--runs 3]
+                                      [--changes 30] [--presses 30]
 """
 
 from __future__ import annotations
@@ -39,6 +47,8 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 UPDATE_TARGET_MS = 40.0
+FIRST_CHANGE_TARGET_MS = 50.0
+HELD_KEY_TARGET_MS = 120.0
 RATIO_TARGET = 2.5
 
 # Widgets and charts render off-screen; the kernel the notebooks run in is the venv's.
@@ -349,9 +359,71 @@ def run_notebooks(source: Path, runs: int, timeout: int) -> int:
     return failures
 
 
+# --- (c) keys in the browser -------------------------------------------------------------------
+
+
+def run_browser_keys(presses: int) -> int:
+    """Key-to-first-change and held-key settle time of every explorer in JupyterLab."""
+    sys.path.insert(0, str(REPO / "tests"))
+    import browser_support as bs
+
+    print(f"\n== Keys in JupyterLab (headless chromium): first change after one press, and a "
+          f"held key ({presses} presses) from the last press to the final reading ==")
+    names = bs.explorer_names()
+    failures, firsts, settles = 0, [], []
+    with tempfile.TemporaryDirectory(prefix="bench-keys-") as tmp:
+        root = Path(tmp) / "root"
+        root.mkdir()
+        bs.write_explorers_notebook(root)
+        with bs.lab_server(root, Path(tmp) / "lab") as server, \
+                bs.chromium_page() as (page, _blocked, _errors):
+            outputs = bs.open_and_run_all(page, server, "all_explorers.ipynb", len(names))
+            print(f"  {'explorer':<18} {'first':>7} {'held: reading':>14} {'chart':>7} "
+                  f"{'shown':>6}  final = model")
+            for (module, name), explorer in zip(names, outputs, strict=True):
+                try:
+                    key = bs.away_key(module, name)
+                    first = bs.first_change(page, explorer, key)
+                    held = bs.held_key(page, explorer, key, presses=presses)
+                    expected = bs.expected_reading(module, name, held["readout"])
+                except Exception as exc:
+                    print(f"  {module}.{name:<15} FAILED: {_short_error(exc)}")
+                    failures += 1
+                    continue
+                match = held["final"] == expected
+                failures += not match
+                if first["reading_ms"] is not None:
+                    firsts.append(first["reading_ms"])
+                if held["settle_ms"] is not None:
+                    settles.append(held["settle_ms"])
+                print(f"  {module + '.' + name:<18} {first['reading_ms']!s:>5}ms "
+                      f"{held['settle_ms']!s:>12}ms {held['chart_settle_ms']!s:>5}ms "
+                      f"{held['readings_shown']:>6}  {'yes' if match else 'NO'}")
+                if not match:
+                    import difflib
+
+                    diff = [d for d in difflib.ndiff([held["final"]], [expected])
+                            if d.startswith("?") is False]
+                    print(f"    shown:    {held['final'][:300]}\n    expected: {expected[:300]}"
+                          f"\n    (readout {held['readout']}; {len(diff)} lines differ)")
+    if firsts:
+        first_median = statistics.median(firsts)
+        verdict = "ok" if first_median <= FIRST_CHANGE_TARGET_MS else "OVER"
+        print(f"  median key-to-first-change {first_median:.0f} ms "
+              f"(target <= {FIRST_CHANGE_TARGET_MS:.0f} ms)  {verdict}")
+    if settles:
+        held_median = statistics.median(settles)
+        verdict = "ok" if held_median <= HELD_KEY_TARGET_MS else "OVER"
+        print(f"  held key: median {held_median:.0f} ms, worst {max(settles):.0f} ms from the "
+              f"last press to the final reading (target <= {HELD_KEY_TARGET_MS:.0f} ms)  "
+              f"{verdict}")
+    return failures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["explorers", "notebooks"])
+    parser.add_argument("--only", choices=["explorers", "notebooks", "keys"])
+    parser.add_argument("--presses", type=int, default=30, help="presses of the held key")
     parser.add_argument("--changes", type=int, default=30, help="updates per explorer")
     parser.add_argument("--runs", type=int, default=3, help="runs per notebook and its floor")
     parser.add_argument("--timeout", type=int, default=600, help="per-cell timeout, seconds")
@@ -365,6 +437,12 @@ def main(argv: list[str] | None = None) -> int:
         failures += run_explorers(args.package, args.changes)
     if args.only in (None, "notebooks"):
         failures += run_notebooks(args.source, args.runs, args.timeout)
+    if args.only in (None, "keys"):
+        try:
+            failures += run_browser_keys(args.presses)
+        except Exception as exc:       # no chromium, JupyterLab did not start, ...
+            print(f"  keys: FAILED: {_short_error(exc)}")
+            failures += 1
     if failures:
         print(f"\n{failures} row(s) FAILED")
         return 1

@@ -37,7 +37,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-VENV_BIN = REPO / ".venv" / "bin"
+# The repository's venv; a worktree without one uses the interpreter running the tests.
+VENV_BIN = REPO / ".venv" / "bin" if (REPO / ".venv" / "bin").is_dir() \
+    else Path(sys.executable).parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -398,7 +400,7 @@ def check_explorer(
     Waits (polling, at most ``change_timeout`` seconds) until both the reading text and the
     chart src differ from before the key presses; returns what it saw either way.
     """
-    page.goto(server.url(f"/lab/tree/{notebook}"), wait_until="domcontentloaded")
+    page.goto(server.url(f"/lab/tree/{notebook}?reset"), wait_until="domcontentloaded")
     page.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
     page.wait_for_function(_JS_KERNEL_IDLE, timeout=90_000, polling=200)
     page.evaluate(_JS_RUN_ALL)
@@ -474,6 +476,201 @@ def check_explorer(
         },
         run_all=run_all,
     )
+
+
+# --- every explorer in one notebook ----------------------------------------------------------
+
+EXPLORER_MODULES = ("m1", "m2", "m3", "m4")
+PRIMARY_HANDLE = ".course-primary .noUi-handle"
+
+
+def explorer_names() -> list[tuple[str, str]]:
+    """``(module, name)`` of every explorer, in course order."""
+    import importlib
+
+    return [(m, name) for m in EXPLORER_MODULES
+            for name in importlib.import_module(f"course.{m}.explorers").EXPLORERS]
+
+
+def write_explorers_notebook(folder: Path, name: str = "all_explorers.ipynb") -> Path:
+    """A notebook with one cell per explorer (so one kernel and one page serve all 17)."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.cells = [nbformat.v4.new_markdown_cell("# Every explorer")]
+    for module, explorer in explorer_names():
+        nb.cells.append(nbformat.v4.new_code_cell(
+            f"from course.{module}.explorers import EXPLORERS\n\n"
+            f"EXPLORERS[{explorer!r}]()"))
+    path = Path(folder) / name
+    nbformat.write(nb, path)
+    return path
+
+
+def away_key(module: str, name: str) -> str:
+    """The arrow key that moves an explorer's primary control away from its start."""
+    import importlib
+
+    import ipywidgets
+
+    explorer = importlib.import_module(f"course.{module}.explorers").EXPLORERS[name]()
+    control = explorer.controls[explorer.primary]
+    if isinstance(control, ipywidgets.SelectionSlider):
+        at_end = control.index == len(control.options) - 1
+    else:
+        at_end = control.value >= control.max
+    return "ArrowLeft" if at_end else "ArrowRight"
+
+
+def open_and_run_all(page, server: LabServer, notebook: str, outputs: int) -> list:
+    """Open ``notebook``, run all cells, wait for ``outputs`` explorer outputs; return them."""
+    page.goto(server.url(f"/lab/tree/{notebook}?reset"), wait_until="domcontentloaded")
+    page.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
+    page.wait_for_function(_JS_KERNEL_IDLE, timeout=90_000, polling=200)
+    page.evaluate(_JS_RUN_ALL)
+    page.wait_for_function(
+        f"() => document.querySelectorAll('.course-explorer img.course-chart[src]').length "
+        f">= {outputs}", timeout=240_000, polling=500)
+    return page.locator(".jp-OutputArea-output").filter(has=page.locator(READING)).all()
+
+
+# Sizes of things in one explorer that must not be cut: each toggle button's label (and the
+# buttons of one control on one row), each control's description.
+_JS_FIT = """(root) => {
+  const cut = [];
+  for (const b of root.querySelectorAll('.widget-toggle-button')) {
+    if (b.scrollWidth > b.clientWidth) cut.push('button ' + b.innerText);
+  }
+  for (const g of root.querySelectorAll('.widget-toggle-buttons .widget-toggle-buttons, '
+                                        + '.widget-toggle-buttons')) {
+    const tops = new Set([...g.querySelectorAll('.widget-toggle-button')]
+                         .map((b) => b.offsetTop));
+    if (tops.size > 1) cut.push('buttons wrap: ' + g.innerText.replace(/\\n/g, ' '));
+  }
+  for (const l of root.querySelectorAll('.widget-label')) {
+    if (l.innerText && l.scrollWidth > l.clientWidth) cut.push('label ' + l.innerText);
+  }
+  return cut;
+}"""
+
+
+def fit_problems(explorer) -> list[str]:
+    """Toggle-button labels cut short, buttons wrapping, control descriptions cut short."""
+    return sorted(set(explorer.evaluate(_JS_FIT)))
+
+
+def first_change(page, explorer, key: str, timeout: float = 20.0) -> dict:
+    """Focus the explorer's primary control, press ``key`` once; return the key press to
+    first reading change, chart src change and new image load (ms, page clock), and the
+    readings before and after."""
+    explorer.scroll_into_view_if_needed()
+    reading_before, src_before = page.evaluate(_JS_PROBE, explorer.element_handle())
+    explorer.locator(PRIMARY_HANDLE).first.focus()
+    page.keyboard.press(key)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        probe = page.evaluate("() => window.__courseProbe")
+        if probe["reading"] is not None and probe["src"] is not None:
+            break
+        time.sleep(0.05)
+    probe = page.evaluate("() => window.__courseProbe")
+    after = explorer.locator(READING).first.inner_text()
+
+    def since(name):
+        if probe.get("keydown") is None or probe.get(name) is None:
+            return None
+        return round(probe[name] - probe["keydown"], 1)
+
+    return {"reading_ms": since("reading"), "src_ms": since("src"),
+            "image_ms": since("imgLoad"), "before": reading_before, "after": after}
+
+
+# Every reading change with its time, and every keydown, while a key is held.
+_JS_HELD = """(root) => {
+  const q = (sel) => root.querySelector(sel);
+  const h = {keys: [], changes: [], srcs: []};
+  window.__courseHeld = h;
+  let last = q('.course-reading').innerText;
+  let src = q('img.course-chart, .course-chart img').getAttribute('src');
+  root.addEventListener('keydown', () => h.keys.push(performance.now()), true);
+  new MutationObserver(() => {
+    const t = performance.now();
+    const r = q('.course-reading').innerText;
+    const s = q('img.course-chart, .course-chart img').getAttribute('src');
+    if (r !== last) { h.changes.push([t, r]); last = r; }
+    if (s !== src) { h.srcs.push(t); src = s; }
+  }).observe(root, {subtree: true, childList: true, characterData: true, attributes: true});
+  return last;
+}"""
+
+
+def held_key(page, explorer, key: str, presses: int = 30, quiet_s: float = 1.5,
+             timeout: float = 60.0) -> dict:
+    """Press ``key`` ``presses`` times as fast as the browser takes them (a held key), wait
+    until the reading has been quiet for ``quiet_s``; return the last press to the final
+    reading and to the final chart (ms), the number of readings shown on the way, the final
+    reading and the primary handle's final ``aria-valuenow``."""
+    explorer.scroll_into_view_if_needed()
+    page.evaluate(_JS_HELD, explorer.element_handle())
+    handle = explorer.locator(PRIMARY_HANDLE).first
+    handle.focus()
+    for _ in range(presses):
+        page.keyboard.press(key)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        held = page.evaluate("() => window.__courseHeld")
+        now = page.evaluate("() => performance.now()")
+        last = max([c[0] for c in held["changes"]] + held["srcs"] + held["keys"][-1:])
+        if now - last > quiet_s * 1000:
+            break
+        time.sleep(0.1)
+    held = page.evaluate("() => window.__courseHeld")
+    last_key = held["keys"][-1]
+    final_t = held["changes"][-1][0] if held["changes"] else None
+    final_src = held["srcs"][-1] if held["srcs"] else None
+    return {
+        "settle_ms": None if final_t is None else round(max(final_t - last_key, 0.0), 1),
+        "chart_settle_ms": None if final_src is None else round(max(final_src - last_key, 0.0),
+                                                                1),
+        "readings_shown": len(held["changes"]),
+        "keys": len(held["keys"]),
+        "final": explorer.locator(READING).first.inner_text(),
+        # The readout, not aria-valuenow (noUiSlider rounds that to one decimal).
+        "readout": explorer.locator(".course-primary .widget-readout").first.inner_text(),
+    }
+
+
+def expected_reading(module: str, name: str, readout: str) -> str:
+    """The model's reading with the primary control where its readout says it is (the
+    readout's number snapped to the control's step grid, as the slider only stops there)."""
+    import importlib
+    import math
+
+    import ipywidgets
+
+    explorer = importlib.import_module(f"course.{module}.explorers").EXPLORERS[name]()
+    control = explorer.controls[explorer.primary]
+    text = readout.strip()
+    if isinstance(control, ipywidgets.SelectionSlider):
+        control.index = list(control._options_labels).index(text)
+        return explorer.reading_text
+    number = float(text.replace(",", "").replace("$", "").rstrip("%"))
+    if text.endswith("%"):
+        number /= 100
+
+    def snap(x, lo, step):
+        return round(lo + round((x - lo) / step) * step, 12)
+
+    if isinstance(control, ipywidgets.FloatLogSlider):
+        control.value = control.base ** snap(math.log(number, control.base), control.min,
+                                             control.step)
+    elif isinstance(control, ipywidgets.IntSlider):
+        control.value = int(snap(number, control.min, control.step))
+    else:
+        control.value = snap(number, control.min, control.step)
+    return explorer.reading_text
 
 
 # --- a throwaway stand-in explorer, for developing the harness --------------------------------

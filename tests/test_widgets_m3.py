@@ -71,7 +71,7 @@ def test_initial_values_and_unknown_settings():
         safety_filter=False)
     explorer = explorers.latency_explorer(safety_filter=True, model_size="small")
     assert explorer.result.safety_filter and explorer.result.model_size == "small"
-    assert explorer.reading_text.startswith("small model, 20% cache hits, batch 4, safety")
+    assert "In numbers: small model, 20% cache hits, batch 4, safety" in explorer.reading_text
     assert explorers.cascade_explorer().values() == dict(threshold=0.7,
                                                          budget_per_month=5_000.0)
     assert explorers.cascade_explorer(threshold=0.2).result.threshold == 0.2
