@@ -58,10 +58,108 @@ def test_definitions_are_short_plain_sentences():
 def test_markdown_has_an_explicit_anchor_and_heading_per_term():
     text = glossary.render_markdown()
     for term in glossary.TERMS:
-        a = glossary.anchor(term.name)
-        assert f'<a id="{a}"></a>\n\n### {term.name}\n\n{term.definition}' in text
+        block = "".join(f'<a id="{a}"></a>\n' for a in glossary.anchors(term.name))
+        assert block.startswith(f'<a id="{glossary.anchor(term.name)}"></a>\n')
+        assert f'{block}\n### {term.name}\n\n{term.definition}' in text
     for target in re.findall(r"\]\(#([^)]+)\)", text):      # the letter index
         assert f'<a id="{target}"></a>' in text
+
+
+def test_other_names_get_their_own_anchor():
+    assert glossary.anchors("Canary") == ["canary", "canary-release", "staged-rollout"]
+    assert glossary.anchors("p99") == ["p50-p95-p99", "p50", "p95", "p99", "percentile"]
+    # "fine tuning" slugs like the name itself: one anchor for both
+    assert glossary.anchors("Fine-tuning") == ["fine-tuning", "fine-tuned", "fine-tuned-llm"]
+    assert glossary.anchors("Latency") == ["latency"]
+    with pytest.raises(KeyError):
+        glossary.anchors("blockchain")
+
+
+# -- every link from a notebook lands on an entry ---------------------------------------------
+#
+# JupyterLab 4 keeps an explicit ``<a id="x">`` of a markdown file (as ``data-jupyter-id``) and
+# scrolls to it when a notebook link carries ``#x`` (tests/test_glossary_browser.py). Headings'
+# automatic ids are not used: they keep the heading's case ("PSI"), the anchors do not.
+
+GLOSSARY_LINK = re.compile(r"\]\(([^)\s]*glossary\.md)#([^)\s]+)\)")
+ANCHOR_ID = re.compile(r'<a id="([^"]+)"></a>')
+
+
+def glossary_anchors(text: str) -> list[str]:
+    """Every explicit anchor id in a glossary markdown text, in order (duplicates kept)."""
+    return ANCHOR_ID.findall(text)
+
+
+def duplicate_anchors(text: str) -> list[str]:
+    """Anchor ids that occur more than once (a link to one of them would land on the first)."""
+    ids = glossary_anchors(text)
+    return sorted({a for a in ids if ids.count(a) > 1})
+
+
+def unresolved_links(notebooks, glossary_text: str) -> list[str]:
+    """``notebook: [text](...glossary.md#anchor)`` for every link in the notebooks' markdown
+    cells whose anchor is not in ``glossary_text``."""
+    ids = set(glossary_anchors(glossary_text))
+    bad = []
+    for path in notebooks:
+        nb = json.loads(Path(path).read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] != "markdown":
+                continue
+            source = "".join(cell["source"])
+            for match in GLOSSARY_LINK.finditer(source):
+                if match.group(2) not in ids:
+                    bad.append(f"{Path(path).name}: #{match.group(2)}")
+    return bad
+
+
+LINKING_NOTEBOOKS = sorted((ROOT / "source").glob("m*/*.ipynb")) + [ROOT / "START_HERE.ipynb"]
+
+
+def _notebook(path: Path, *markdown: str) -> Path:
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": text} for text in markdown]
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4,
+                                "nbformat_minor": 5}), encoding="utf-8")
+    return path
+
+
+def test_notebooks_link_the_glossary():
+    """The check below has links to check (the modules link terms at first use)."""
+    text = "".join(p.read_text(encoding="utf-8") for p in LINKING_NOTEBOOKS)
+    assert len(GLOSSARY_LINK.findall(text)) >= 100
+
+
+def test_every_glossary_link_in_the_notebooks_has_an_anchor():
+    missing = unresolved_links(LINKING_NOTEBOOKS, glossary.render_markdown())
+    assert not missing, ("links to glossary anchors that do not exist (add the term or another "
+                         "name to course/glossary.py, then `make release`):\n"
+                         + "\n".join(missing))
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_every_anchor_in_the_written_glossary_is_unique(module):
+    text = (ROOT / "source" / module / "glossary.md").read_text(encoding="utf-8")
+    assert glossary_anchors(text), "no anchors found: has the rendering changed?"
+    assert duplicate_anchors(text) == []
+
+
+def test_the_link_check_catches_a_planted_bad_link(tmp_path):
+    nb = _notebook(tmp_path / "planted.ipynb",
+                   "A [PSI](glossary.md#psi) and a [p99](../m3/glossary.md#p99) resolve.",
+                   "This [typo](glossary.md#psii) and this [term](glossary.md#blockchain) "
+                   "do not; [a page link](glossary.md) has no anchor to check.")
+    assert unresolved_links([nb], glossary.render_markdown()) == [
+        "planted.ipynb: #psii", "planted.ipynb: #blockchain"]
+
+
+def test_the_uniqueness_check_catches_a_planted_duplicate():
+    text = glossary.render_markdown()
+    planted = text + '\n<a id="psi"></a>\n\n### PSI again\n'
+    assert duplicate_anchors(text) == []
+    assert duplicate_anchors(planted) == ["psi"]
+    # an entry's other name that slugs to another entry's anchor is caught the same way
+    assert duplicate_anchors('<a id="canary"></a>\n<a id="p99"></a>\n<a id="p99"></a>') \
+        == ["p99"]
 
 
 @pytest.mark.parametrize("folder", ["source", "release"])
