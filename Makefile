@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 export PATH := $(abspath $(BIN)):$(PATH)
 MODULES := $(notdir $(wildcard source/m*_*))
 
-.PHONY: help venv lab test test-fast release lint bench chromium clean
+.PHONY: help venv lab test test-fast release lint bench chromium bubblewrap clean
 
 help:
 	@echo "make lab      set up .venv and open the course in JupyterLab (start page: START_HERE.ipynb)"
@@ -34,7 +34,11 @@ lab: $(STAMP)
 chromium:
 	@bash scripts/ensure_chromium.sh
 
-test: $(STAMP) chromium
+# Cohort grading sandboxes learner code with bubblewrap (course/grading/sandbox.py).
+bubblewrap:
+	@bash scripts/ensure_bubblewrap.sh
+
+test: $(STAMP) chromium bubblewrap
 	$(BIN)/python -m ruff check course tests source scripts
 	$(BIN)/python -m pytest
 

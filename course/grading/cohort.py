@@ -198,7 +198,8 @@ def _zero(gb, notebook: str, assignment: str, student: str) -> None:
 
 
 def grade_student(course: Path, assignment: str, student: str, box, limits: Limits,
-                  lock: GradebookLock, workdir: Path) -> list[Row]:
+                  lock: GradebookLock, workdir: Path, cell_timeout: int | None = None
+                  ) -> list[Row]:
     """Autograde one learner (see the module docstring); never raises for their content."""
     from nbconvert.preprocessors import ClearMetadataPreprocessor
     from nbconvert.writers import FilesWriter
@@ -229,6 +230,8 @@ def grade_student(course: Path, assignment: str, student: str, box, limits: Limi
     logger.propagate = False
 
     config = _config(course)
+    if cell_timeout:
+        config.Execute.timeout = cell_timeout
     config.Autograde.autograde_preprocessors = [
         SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
         SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
@@ -312,7 +315,7 @@ def grade_student(course: Path, assignment: str, student: str, box, limits: Limi
         died = ctx.get("died_at")
         if died is not None:
             row.flags.append(
-                "the notebook's Python process stopped "
+                f"the notebook's Python process {ctx.get('stop_reason', 'stopped')} "
                 + (f"in cell {died + 1}" if died >= 0 else "before any cell ran")
                 + " (os._exit, a crash or a resource limit); points earned before it are kept, "
                 "later cells were not run and score 0. Ask the learner to remove what ends "
@@ -343,17 +346,18 @@ def grade_student(course: Path, assignment: str, student: str, box, limits: Limi
 _WORKER: dict = {}
 
 
-def _init_worker(slots, limits, unsafe, lock_path, workdir):
+def _init_worker(slots, limits, unsafe, lock_path, workdir, cell_timeout):
     slot = slots.get()
     box_class = sandboxes.Unconfined if unsafe else sandboxes.Sandbox
     _WORKER.update(box=box_class(slot, limits), limits=limits,
-                   lock=GradebookLock(Path(lock_path)), workdir=Path(workdir))
+                   lock=GradebookLock(Path(lock_path)), workdir=Path(workdir),
+                   cell_timeout=cell_timeout)
 
 
 def _grade_in_worker(course: str, assignment: str, student: str) -> list[Row]:
     w = _WORKER
     return grade_student(Path(course), assignment, student, w["box"], w["limits"], w["lock"],
-                         w["workdir"])
+                         w["workdir"], w["cell_timeout"])
 
 
 def students_of(course: Path, assignment: str) -> list[str]:
@@ -376,8 +380,12 @@ def _warm(course: Path, assignment: str) -> None:
 
 
 def grade(course: Path, assignment: str, jobs: int = 1, unsafe: bool = False,
-          limits: Limits | None = None, students: list[str] | None = None) -> list[Row]:
-    """Grade every learner who submitted ``assignment``; return one Row per notebook."""
+          limits: Limits | None = None, students: list[str] | None = None,
+          cell_timeout: int | None = None) -> list[Row]:
+    """Grade every learner who submitted ``assignment``; return one Row per notebook.
+
+    ``cell_timeout`` overrides nbgrader_config.py's ``Execute.timeout`` (seconds per cell).
+    """
     from nbgrader.api import Gradebook, MissingEntry
 
     course = Path(course).resolve()
@@ -406,7 +414,8 @@ def grade(course: Path, assignment: str, jobs: int = 1, unsafe: bool = False,
             box = (sandboxes.Unconfined if unsafe else sandboxes.Sandbox)(0, limits)
             lock = GradebookLock(lock_path)
             for student in students:
-                rows += grade_student(course, assignment, student, box, limits, lock, workdir)
+                rows += grade_student(course, assignment, student, box, limits, lock, workdir,
+                                      cell_timeout)
         else:
             mp = multiprocessing.get_context("fork")
             slots = mp.Queue()
@@ -414,7 +423,8 @@ def grade(course: Path, assignment: str, jobs: int = 1, unsafe: bool = False,
                 slots.put(slot)
             with concurrent.futures.ProcessPoolExecutor(
                     max_workers=jobs, mp_context=mp, initializer=_init_worker,
-                    initargs=(slots, limits, unsafe, str(lock_path), str(workdir))) as pool:
+                    initargs=(slots, limits, unsafe, str(lock_path), str(workdir),
+                              cell_timeout)) as pool:
                 futures = {s: pool.submit(_grade_in_worker, str(course), assignment, s)
                            for s in students}
                 for student in students:

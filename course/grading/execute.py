@@ -121,6 +121,8 @@ class SandboxedExecute(Execute):
     # ------------------------------------------------------------------ the run
     def preprocess(self, nb, resources=None, km=None):
         ctx = _context(resources)
+        # A loaded machine can be slow to deliver output; do not call that a broken cell.
+        self.iopub_timeout = max(self.iopub_timeout or 0, 30)
         lock = ctx.get("lock")
         if lock is not None:
             lock.release()  # nbgrader's bookkeeping waits; the kernel runs unlocked
@@ -138,6 +140,11 @@ class SandboxedExecute(Execute):
                             self.preprocess_cell(cell, resources, index)
                         except DeadKernelError:
                             ctx["died_at"] = index
+                            ctx["stop_reason"] = "stopped"
+                            break
+                        except Exception as err:  # a kernel that no longer answers
+                            ctx["died_at"] = index
+                            ctx["stop_reason"] = f"stopped answering ({type(err).__name__})"
                             break
                         ran.add(index)
             except DeadKernelError:

@@ -123,7 +123,7 @@ q4 = Exercise(
             "accuracy": (),
             "roc auc": ("roc", "auc", "auroc", "roc auc score"),
             "average precision": ("ap", "pr auc", "auprc", "area under the precision recall "
-                                  "curve", "precision recall auc"),
+                                  "curve", "precision recall auc", "area under the pr curve"),
         }), "cb266e7547999194", {
             "085e8e7ab745d9b8": "a model that flags nothing is 99.5% accurate here. Accuracy "
                                 "hides exactly the cases the product exists for.",
@@ -233,7 +233,8 @@ q8 = Exercise(
         Part("architecture", Choice({
             "rules": ("rule based", "heuristics"),
             "gradient boosted trees": ("gbt", "gbm", "gradient boosting", "boosted trees",
-                                       "xgboost", "lightgbm"),
+                                       "xgboost", "lightgbm",
+                                       "gradient boosted decision trees"),
             "sequence model": ("rnn", "lstm", "transformer"),
             "fine tuned llm": ("llm", "fine tuned large language model", "finetuned llm"),
         }), "6103a90d9d9ce2c0", {
