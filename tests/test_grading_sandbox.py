@@ -167,7 +167,10 @@ def test_attack_scores_zero_on_its_question_and_honest_cells_keep_points(m1, att
 @pytest.mark.parametrize("attack", sorted(ATTACKS))
 def test_attack_cell_ran(m1, attack):
     """Each attack really ran in the kernel (a blocked attack is not one that never ran)."""
-    assert MARK in m1.outputs_text(attack), f"{attack}: the attack cell printed nothing"
+    text = m1.outputs_text(attack)
+    # (40 MB of output arrives as one capped message, the marker with it.)
+    evidence = "output beyond" if attack == "huge_output" else MARK
+    assert evidence in text, f"{attack}: the attack cell printed nothing"
 
 
 @pytest.mark.parametrize("attack, marker", [

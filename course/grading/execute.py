@@ -147,12 +147,11 @@ class SandboxedExecute(Execute):
                             ctx["stop_reason"] = f"stopped answering ({type(err).__name__})"
                             break
                         ran.add(index)
-            except DeadKernelError:
-                ctx.setdefault("died_at", -1)
-            except RuntimeError as err:  # the kernel never came up
-                if "Kernel died" not in str(err) and "Kernel didn't respond" not in str(err):
-                    raise
-                ctx.setdefault("died_at", -1)
+            except Exception as err:  # the kernel never came up or broke down on shutdown
+                if "died_at" not in ctx:
+                    ctx["died_at"] = -1
+                    ctx["stop_reason"] = (f"could not be run ({type(err).__name__}: "
+                                          f"{str(err)[:200]})")
             finally:
                 ctx["leftover_processes"] = ctx["sandbox"].kill_all()
             self._judge(nb, ctx, ran)
