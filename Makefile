@@ -29,7 +29,7 @@ PY_PATH = $(dir $(shell command -v $(PY))):$(PATH)
 LEARNER_CONFIG := $(CURDIR)/hub/selfpaced-jupyter-config:$(CURDIR)/hub/learner-jupyter-config
 
 .PHONY: help venv lab instructor-lab test test-fast test-install test-hub release hub-release \
-	grade feedback links lint bench chromium instructor-env clean
+	grade feedback links lint bench chromium bubblewrap instructor-env clean
 
 help:
 	@echo "make lab             set up .venv and open the course in JupyterLab as a learner sees it"
@@ -63,7 +63,11 @@ lab: $(STAMP)
 chromium:
 	@bash scripts/ensure_chromium.sh
 
-test: $(STAMP) chromium
+# Cohort grading sandboxes learner code with bubblewrap (course/grading/sandbox.py).
+bubblewrap:
+	@bash scripts/ensure_bubblewrap.sh
+
+test: $(STAMP) chromium bubblewrap
 	$(BIN)/python -m ruff check course tests source scripts hub
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest
 
@@ -75,7 +79,7 @@ test-install: $(STAMP)
 	$(BIN)/python -m pytest -m install tests/test_install.py
 
 # Needs root (it creates and removes system users), node and configurable-http-proxy.
-test-hub: $(STAMP) chromium
+test-hub: $(STAMP) chromium bubblewrap
 	bash hub/ensure_proxy.sh
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest -m hub tests/test_hub.py -v
 

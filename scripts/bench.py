@@ -22,10 +22,16 @@ Figures only, no assertions: the machine is noisy, so compare ratios within one 
     final reading and the final chart (target: <= 120 ms), and whether that final reading is
     the model's reading at the handle's final value (it must always be).
 
+(d) Cohort grading. ``nbgrader autograde`` (serial) against ``scripts/grade_cohort.py
+    --jobs 2`` (sandboxed, parallel) on the same ``--learners`` (10) solved submissions of
+    Module 1, one after the other in one run; prints both wall times, the speed-up and whether
+    every learner's total is identical. Target: speed-up >= 1.8 with 2 jobs on 2 cores (only
+    meaningful on an otherwise idle machine).
+
 A row that fails prints its error; the script goes on and exits 1 at the end.
 
-    .venv/bin/python scripts/bench.py [--only explorers|notebooks|keys] [--runs 3]
-                                      [--changes 30] [--presses 30]
+    .venv/bin/python scripts/bench.py [--only explorers|notebooks|keys|grading]
+        [--runs 3] [--changes 30] [--presses 30] [--learners 10]
 """
 
 from __future__ import annotations
@@ -420,10 +426,39 @@ def run_browser_keys(presses: int) -> int:
     return failures
 
 
+# --- (d) cohort grading ----------------------------------------------------------------------
+
+GRADING_TARGET = 1.8
+
+
+def run_grading(learners: int, jobs: int = 2) -> int:
+    """Serial nbgrader vs the course's parallel sandboxed grader; 1 if totals differ."""
+    from course.grading.benchmark import compare
+
+    print(f"\n== Cohort grading: {learners} learners of Module 1, nbgrader autograde (serial) "
+          f"vs grade_cohort.py --jobs {jobs}; target speed-up >= {GRADING_TARGET}")
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
+            r = compare(Path(tmp), learners=learners, jobs=jobs)
+    except Exception as exc:  # noqa: BLE001 - a bench row reports and moves on
+        print(f"  FAILED: {_short_error(exc)}")
+        return 1
+    same = r["serial_totals"] == r["parallel_totals"] and len(r["serial_totals"]) == learners
+    print(f"  nbgrader autograde   {r['serial_s']:7.1f} s")
+    print(f"  grade_cohort.py -j{jobs} {r['parallel_s']:7.1f} s   speed-up "
+          f"{r['speedup']:.2f}x {'(meets target)' if r['speedup'] >= GRADING_TARGET else '(below target)'}")
+    print(f"  totals identical for all {learners} learners: {same}")
+    if not same:
+        print(f"  nbgrader: {r['serial_totals']}\n  ours:     {r['parallel_totals']}")
+        print(r["parallel_log"][-1500:])
+    return 0 if same else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["explorers", "notebooks", "keys"])
+    parser.add_argument("--only", choices=["explorers", "notebooks", "keys", "grading"])
     parser.add_argument("--presses", type=int, default=30, help="presses of the held key")
+    parser.add_argument("--learners", type=int, default=10, help="cohort size for (d)")
     parser.add_argument("--changes", type=int, default=30, help="updates per explorer")
     parser.add_argument("--runs", type=int, default=3, help="runs per notebook and its floor")
     parser.add_argument("--timeout", type=int, default=600, help="per-cell timeout, seconds")
@@ -443,6 +478,8 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as exc:       # no chromium, JupyterLab did not start, ...
             print(f"  keys: FAILED: {_short_error(exc)}")
             failures += 1
+    if args.only in (None, "grading"):
+        failures += run_grading(args.learners)
     if failures:
         print(f"\n{failures} row(s) FAILED")
         return 1
