@@ -32,6 +32,8 @@ _CALIBRATED = {"color": COLORS["train"], "linestyle": "-", "marker": "o"}
 _ADJUSTED = {"color": OKABE_ITO["green"], "linestyle": ":", "marker": "D"}
 #: Where each panel's legend goes: under its axis label (axes fractions).
 _BELOW = (-0.01, -0.2)
+#: The heights ($ per 1,000 applications) the cost axis may take.
+COST_AXIS_HEIGHTS = (10_000, 20_000, 40_000, 80_000, 160_000, 320_000)
 _THRESHOLD_TICKS = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.6]
 
 
@@ -149,10 +151,11 @@ class CalibrationExplorer(Explorer):
         self.cheapest.set_data([result.cheapest_threshold], [result.cheapest_cost])
         self.cost_title.set_text(f"Decline at ≥ {result.score_threshold:.2f}: "
                                  f"{short_money(result.cost_at_score_threshold)} per 1,000")
-        # Steps of $10,000 keep the axis (and so the cached background) still while the
-        # costs move a little: a rescale redraws the whole figure.
+        # A few doubling heights keep the axis (and so the cached background) still while
+        # the costs move: a rescale redraws the whole figure.
         top = float(np.max(result.cost_curve)) * 1.05
-        self.cost_axes.set_ylim(0, max(10_000.0, float(np.ceil(top / 10_000) * 10_000)))
+        self.cost_axes.set_ylim(0, next((h for h in COST_AXIS_HEIGHTS if top <= h),
+                                        float(np.ceil(top / 100_000) * 100_000)))
 
 
 def calibration_explorer(**initial) -> CalibrationExplorer:
