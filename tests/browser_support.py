@@ -493,7 +493,7 @@ def explorer_names() -> list[tuple[str, str]]:
 
 
 def write_explorers_notebook(folder: Path, name: str = "all_explorers.ipynb") -> Path:
-    """A notebook with one cell per explorer (so one kernel and one page serve all 17)."""
+    """A notebook with one cell per explorer (so one kernel and one page serve all 20)."""
     import nbformat
 
     nb = nbformat.v4.new_notebook()

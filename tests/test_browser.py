@@ -2,7 +2,7 @@
 
 One JupyterLab server serves a temporary folder for the whole session (never the repository,
 so no outputs are written into it): a copy of release/, START_HERE.ipynb, and a notebook with
-one cell per explorer (all 17 in one kernel and one page).
+one cell per explorer (all 20 in one kernel and one page).
 
 - Every explorer renders; one key press on its primary control (the focused slider handle)
   changes its reading and its chart; key-to-first-change is measured in the page and
@@ -81,7 +81,8 @@ def _context(page, server, tmp_path) -> str:
 def test_every_explorer_reacts_to_a_key(served, page, tmp_path, capsys):
     server, _, _ = served
     names = explorer_names()
-    assert len(names) == 17
+    assert len(names) == 20
+    assert {("m1", "calibration"), ("m3", "llm_eval"), ("m3", "silence")} <= set(names)
     try:
         outputs = open_and_run_all(page, server, "all_explorers.ipynb", len(names))
     except Exception as exc:

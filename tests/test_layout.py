@@ -1,7 +1,7 @@
 """Every explorer's chart is laid out so that a learner can read it, at every setting we can
 reach by pushing one control to an end.
 
-For each of the 17 explorers, at its start and with each control at each extreme (each option
+For each of the 20 explorers, at its start and with each control at each extreme (each option
 of a toggle or selection slider, a checkbox flipped), on the figure matplotlib would draw:
 
 - no two text artists overlap (titles, axis labels, tick labels, legend entries, labels);
@@ -43,7 +43,8 @@ TOLERANCE_PX = 1.0
 
 
 def test_every_explorer_is_covered():
-    assert len(EXPLORERS) == 17
+    assert len(EXPLORERS) == 20
+    assert {"m1.calibration", "m3.llm_eval", "m3.silence"} <= set(EXPLORERS)
 
 
 # --- what matplotlib draws -----------------------------------------------------------------
@@ -216,7 +217,8 @@ def button_problems(control) -> list[str]:
 
 def test_there_are_toggle_buttons_to_check():
     assert {name for name, _ in _toggles()} == {
-        "m2.sampling.design", "m3.latency.model_size", "m4.retraining.policy"}
+        "m1.calibration.method", "m2.sampling.design", "m3.latency.model_size",
+        "m3.silence.grain", "m4.retraining.policy"}
 
 
 def test_every_toggle_button_label_fits():

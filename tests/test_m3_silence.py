@@ -296,7 +296,7 @@ def test_reading_leads_with_what_is_missed():
     text = silence.reading(silence.compute("global"))
     assert text.index("go unnoticed") < text.index("false pages")
     assert "5 of 6 incidents go unnoticed" in text
-    assert "all 6 incidents are caught" in silence.reading(
+    assert "All 6 incidents are caught" in silence.reading(
         silence.evaluate_plan(freshness_slack_hours=2, row_drop_pct=40))
 
 

@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from scipy import stats
+from statsmodels.stats.proportion import confint_proportions_2indep
 
-from course.m1 import budget, capacity, drift, imbalance, segments, threshold
+from course.m1 import budget, calibration, capacity, drift, imbalance, segments, threshold
 from course.m2 import labels, leakage, sampling
-from course.m3 import cache, cascade, latency, monitoring
+from course.m3 import cache, cascade, latency, llm_eval, monitoring, silence
 from course.m4 import abtest, feedback, retraining, review
 from course.style import count, money
 
-MODELS = [threshold, imbalance, capacity, segments, drift, leakage, labels, sampling, latency,
-          cascade, cache, monitoring, retraining, abtest, review, feedback]
+MODELS = [threshold, imbalance, capacity, segments, drift, calibration, leakage, labels, sampling,
+          latency, cascade, cache, monitoring, llm_eval, silence, retraining, abtest, review,
+          feedback]
 #: Where the explorers start, for the models whose ``compute`` has no default for these.
 START = {threshold: {"threshold": 0.5}, imbalance: {"prevalence": 0.01},
          capacity: {"max_depth": 6}, leakage: {"horizon_days": math.inf},
@@ -156,3 +159,74 @@ def test_budget_tail_ratio_matches_scipy():
         assert budget.tail_ratio(sigma) == pytest.approx(dist.ppf(0.99) / dist.median())
     text = budget.reading(budget.compute())
     assert f"take {budget.tail_ratio(0.5):.1f} times the typical one" in text
+
+
+def _cost_per_1000(probability, is_fraud, weights, threshold, cost_fp, cost_fn):
+    """Dollars per 1,000 applications declining at ``probability >= threshold``, row by row."""
+    total = lost = 0.0
+    for p, fraud, w in zip(probability, is_fraud, weights, strict=True):
+        total += w
+        if fraud and p < threshold:
+            lost += cost_fn * w
+        elif not fraud and p >= threshold:
+            lost += cost_fp * w
+    return 1000 * lost / total
+
+
+def test_calibration_lead_prices_moving_the_threshold():
+    _, _, y, probability = calibration._calibrated("isotonic")
+    r = calibration.compute(base_rate_multiplier=2.0)
+    weights = np.where(y, 0.10 / 0.05, 0.90 / 0.95)
+    at_rule = _cost_per_1000(probability, y, weights, r.rule_threshold, 30, 400)
+    at_score = _cost_per_1000(probability, y, weights, r.score_threshold, 30, 400)
+    assert at_rule - at_score > 1_000                       # moving the threshold pays
+    assert calibration.reading_lead(r) == (
+        "At 2x the pilot's base rate (10.0% fraud), the calibrated score understates fraud: "
+        f"declining at {r.score_threshold:.2f} instead of {30 / 430:.2f} saves "
+        f"{money(at_rule - at_score)} per 1,000 applications")
+    assert "In numbers: isotonic-calibrated threshold" in calibration.reading(r)
+    pilot = calibration.compute()
+    at_pilot = _cost_per_1000(probability, y, np.ones(y.size), 30 / 430, 30, 400)
+    assert calibration.reading_lead(pilot).startswith(
+        f"At the pilot's 5.0% fraud, declining every application whose calibrated score is "
+        f"at least {30 / 430:.2f} costs {money(at_pilot)} per 1,000 applications")
+    assert "overstates" in calibration.reading_lead(calibration.compute(base_rate_multiplier=0.5))
+
+
+def test_llm_eval_lead_says_what_the_eval_lets_quillio_ship():
+    small = llm_eval.compute(50)
+    assert llm_eval.reading_lead(small).startswith(
+        "With 50 conversations per version this eval cannot say whether B is better")
+    for n, points, verdict in ((5_000, -2.0, "B is better"), (5_000, 3.0, "B is worse")):
+        r = llm_eval.compute(n, rate_b_points=points)
+        log = llm_eval.eval_log(n, rate_a=0.08, rate_b=0.08 + points / 100)
+        flagged = log.groupby("version")[["human_unsupported", "judge_unsupported"]].sum()
+        k_a, k_b = flagged.loc["A", "human_unsupported"], flagged.loc["B", "human_unsupported"]
+        low, high = confint_proportions_2indep(k_b, n, k_a, n, method="newcomb",
+                                               compare="diff")
+        assert (high < 0) == (verdict == "B is better") and (low > 0) == (verdict == "B is worse")
+        words = "fewer" if verdict == "B is better" else "more"
+        lead = llm_eval.reading_lead(r)
+        assert lead.startswith(f"With {n:,} conversations per version, {verdict}: about "
+                               f"{100 * abs(k_b - k_a) / n:.1f} {words} conversations in 100 "
+                               "get an unsupported claim")
+        j_a, j_b = flagged.loc["A", "judge_unsupported"], flagged.loc["B", "judge_unsupported"]
+        j_low, j_high = confint_proportions_2indep(j_b, n, j_a, n, method="newcomb",
+                                                   compare="diff")
+        judge_agrees = (j_high < 0) == (high < 0) and (j_low > 0) == (low > 0)
+        assert ("the model judge alone" not in lead) == judge_agrees
+
+
+def test_silence_lead_counts_what_goes_unnoticed_and_the_false_pages():
+    r = silence.compute("global", row_drop_pct=10)
+    missed = [o.name for o in r.incidents if not o.caught]
+    false_pages = sum(1 for p in r.pages if not p.catches)
+    assert missed and false_pages
+    assert silence.reading_lead(r).startswith(
+        f"{len(missed)} of 6 incidents go unnoticed ({', '.join(missed)})")
+    assert silence.reading_lead(r).endswith(
+        f"the on-call team gets {false_pages / 3:.1f} false pages a week")
+    caught = silence.evaluate_plan(freshness_slack_hours=2, row_drop_pct=40)
+    slowest = max(o.delay_hours for o in caught.incidents)
+    assert silence.reading_lead(caught).startswith(
+        f"All 6 incidents are caught; the slowest catch comes {slowest} hours after it started")

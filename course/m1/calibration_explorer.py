@@ -10,15 +10,12 @@ cell with it::
 
 from __future__ import annotations
 
-import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from course.m1 import calibration as calibration_model
 from course.style import COLORS, OKABE_ITO
 from course.widgets import (
-    CONTROL_LAYOUT,
-    DESCRIPTION_STYLE,
     LEGEND_SIZE,
     Explorer,
     compute_defaults,
@@ -27,11 +24,16 @@ from course.widgets import (
     int_slider,
     short_money,
     style_axes,
+    toggle_buttons,
 )
 
 _VENDOR = {"color": COLORS["cost"], "linestyle": "-.", "marker": "s"}
 _CALIBRATED = {"color": COLORS["train"], "linestyle": "-", "marker": "o"}
 _ADJUSTED = {"color": OKABE_ITO["green"], "linestyle": ":", "marker": "D"}
+#: Where each panel's legend goes: under its axis label (axes fractions).
+_BELOW = (-0.01, -0.2)
+#: The heights ($ per 1,000 applications) the cost axis may take.
+COST_AXIS_HEIGHTS = (10_000, 20_000, 40_000, 80_000, 160_000, 320_000)
 _THRESHOLD_TICKS = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.6]
 
 
@@ -52,13 +54,11 @@ class CalibrationExplorer(Explorer):
                 "Score bins", "How many equal-width bins the reliability diagram groups "
                 "scores into (more bins: finer, but fewer applications in each).",
                 min=5, max=20, step=1, value=10),
-            "method": widgets.ToggleButtons(
-                description="Calibrator", options=list(methods), value=start["method"],
-                tooltip="How the vendor's score is mapped to a probability, fit on the "
-                        "calibration split only.",
+            "method": toggle_buttons(
+                "Calibrator", "How the vendor's score is mapped to a probability, fit on the "
+                "calibration split only.", list(methods), start["method"],
                 tooltips=["isotonic: a step function, flexible, needs plenty of labels",
-                          "sigmoid: a smooth S-curve on the score's log-odds (Platt)"],
-                style=dict(DESCRIPTION_STYLE), layout=widgets.Layout(**CONTROL_LAYOUT)),
+                          "sigmoid: a smooth S-curve on the score's log-odds (Platt)"]),
             "base_rate_multiplier": float_slider(
                 "Base rate (x pilot's 5%)", "Today's share of fraud as a multiple of the "
                 "pilot's 5%, with fraud looking as it did (2 = 10% fraud).",
@@ -74,16 +74,16 @@ class CalibrationExplorer(Explorer):
                 min=50, max=2000, step=25, value=start["cost_fn"], readout_format=".0f"),
         }
         super().__init__(
-            calibration_model, controls, primary="base_rate_multiplier",
+            calibration_model, controls, primary="base_rate_multiplier", figsize=(9.0, 3.8),
             chart_description=(
                 "Left: a reliability diagram on the evaluation split. Each point is one score "
                 "bin: across, what the score claims (its mean in the bin); up, the share of "
                 "those applications that were fraud. The grey dashed diagonal is a score "
-                "that means what it says. Red squares on a dash-dot line: the vendor's score. "
-                "Blue circles on a solid line: the calibrated score. Green diamonds on a "
-                "dotted line: the calibrated score moved to today's base rate. Right: "
-                "expected cost per 1,000 applications (red line) against the threshold on "
-                "the calibrated score (log scale); the grey dotted line is the cost rule "
+                "that means what it says. Red-orange squares on a dash-dot line: the vendor's "
+                "score. Blue circles on a solid line: the calibrated score. Green diamonds on "
+                "a dotted line: the calibrated score moved to today's base rate. Right: "
+                "expected cost per 1,000 applications (red-orange line) against the threshold "
+                "on the calibrated score (log scale); the grey dotted line is the cost rule "
                 "applied as if the base rate had not moved, the black solid line the rule "
                 "after the base-rate adjustment, and the purple dot the cheapest threshold "
                 "found by trying every one."),
@@ -91,7 +91,10 @@ class CalibrationExplorer(Explorer):
 
     def setup(self, figure):
         diagram, cost = figure.subplots(1, 2)
-        figure.subplots_adjust(left=0.065, right=0.985, bottom=0.16, top=0.88, wspace=0.24)
+        # The legends sit under the axes: inside, some setting always puts a curve's markers
+        # on them (an under-confident curve runs through the upper left, the vendor's
+        # over-confident one through the lower right, the cheapest point anywhere low).
+        figure.subplots_adjust(left=0.065, right=0.985, bottom=0.27, top=0.9, wspace=0.24)
 
         style_axes(diagram, None, "what the score claims (mean score in the bin)",
                    "share that was fraud", axis_below=False)
@@ -107,7 +110,8 @@ class CalibrationExplorer(Explorer):
         }
         diagram.set_xlim(0, 1)
         diagram.set_ylim(0, 1)
-        diagram.legend(loc="upper left", fontsize=LEGEND_SIZE - 1, frameon=False)
+        diagram.legend(loc="upper left", bbox_to_anchor=_BELOW, ncols=2,
+                       fontsize=LEGEND_SIZE - 1, frameon=False)
         self.diagram_title = self.animate(dynamic_title(diagram))
 
         style_axes(cost, None, "decline when the calibrated score is at least (log scale)",
@@ -130,7 +134,8 @@ class CalibrationExplorer(Explorer):
         cost.xaxis.set_minor_locator(NullLocator())
         cost.xaxis.set_major_formatter(FuncFormatter(_plain))
         cost.yaxis.set_major_formatter(FuncFormatter(short_money))
-        cost.legend(loc="lower left", fontsize=LEGEND_SIZE - 1, frameon=False)
+        cost.legend(loc="upper left", bbox_to_anchor=_BELOW, ncols=2,
+                    fontsize=LEGEND_SIZE - 1, frameon=False)
         self.cost_axes = cost
         self.cost_title = self.animate(dynamic_title(cost))
 
@@ -146,10 +151,11 @@ class CalibrationExplorer(Explorer):
         self.cheapest.set_data([result.cheapest_threshold], [result.cheapest_cost])
         self.cost_title.set_text(f"Decline at ≥ {result.score_threshold:.2f}: "
                                  f"{short_money(result.cost_at_score_threshold)} per 1,000")
-        # Steps of $10,000 keep the axis (and so the cached background) still while the
-        # costs move a little: a rescale redraws the whole figure.
+        # A few doubling heights keep the axis (and so the cached background) still while
+        # the costs move: a rescale redraws the whole figure.
         top = float(np.max(result.cost_curve)) * 1.05
-        self.cost_axes.set_ylim(0, max(10_000.0, float(np.ceil(top / 10_000) * 10_000)))
+        self.cost_axes.set_ylim(0, next((h for h in COST_AXIS_HEIGHTS if top <= h),
+                                        float(np.ceil(top / 100_000) * 100_000)))
 
 
 def calibration_explorer(**initial) -> CalibrationExplorer:

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
 
 import numpy as np
@@ -65,13 +66,19 @@ OUTPUT_TOKENS = 180               # per answer
 
 # --------------------------------------------------------------------------- statistics
 
+@lru_cache(maxsize=8)
+def _z(level: float) -> float:
+    """The two-sided normal quantile for coverage ``level`` (1.96 for 0.95)."""
+    return float(norm.ppf(0.5 + level / 2))
+
+
 def wilson_interval(successes: float, n: float, level: float = 0.95) -> tuple[float, float]:
     """Wilson score interval for a rate ``successes / n`` (``level`` two-sided coverage)."""
     if n <= 0:
         raise ValueError(f"need at least one conversation, got n={n}")
     if not 0 <= successes <= n:
         raise ValueError(f"successes must be between 0 and n, got {successes} of {n}")
-    z = float(norm.ppf(0.5 + level / 2))
+    z = _z(level)
     p = successes / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
@@ -165,20 +172,46 @@ def eval_log(n_per_version: int = 400, *, rate_a: float = 0.08, rate_b: float = 
     ``output_tokens`` (per conversation), ``ttft_ms`` and ``total_ms`` (first answer).
     Each version's ``rate_*`` is its average unsupported-claim rate over the case mix.
     """
+    n = _check_n(n_per_version)
+    _check_rate("rate_a", rate_a)
+    _check_rate("rate_b", rate_b)
+    frames = []
+    for version, d in zip("AB", _draws(n, rate_a, rate_b, judge_skill, strictness, seed),
+                          strict=True):
+        frames.append(pd.DataFrame({
+            "version": version,
+            "kind": np.array(list(CASE_KINDS))[d["kind_index"]],
+            "intent": d["intent"],
+            "human_unsupported": d["human"],
+            "judge_unsupported": d["judge"],
+            "input_tokens": d["input_tokens"],
+            "output_tokens": d["output_tokens"],
+            "ttft_ms": d["ttft"].round(0),
+            "total_ms": d["total"].round(0),
+        }))
+    log = pd.concat(frames, ignore_index=True)
+    log.insert(0, "conversation_id", np.arange(1, len(log) + 1))
+    return log
+
+
+def _check_n(n_per_version) -> int:
     if isinstance(n_per_version, bool) or int(n_per_version) != n_per_version \
             or n_per_version < 10:
         raise ValueError(f"n_per_version must be a whole number of at least 10, got "
                          f"{n_per_version!r}")
-    _check_rate("rate_a", rate_a)
-    _check_rate("rate_b", rate_b)
-    n = int(n_per_version)
+    return int(n_per_version)
+
+
+def _draws(n: int, rate_a: float, rate_b: float, judge_skill: float, strictness: float,
+           seed: int) -> list[dict]:
+    """The random draws behind ``eval_log``, per version (A then B) as plain arrays, in the
+    one order the seeded generator is consumed: the log and ``compute`` share them."""
     rng = np.random.default_rng(seed)
-    kinds = np.array(list(CASE_KINDS))
     mix = np.array(list(CASE_KINDS.values()))
-    risk = np.array([KIND_RISK[k] for k in kinds])
-    frames = []
-    for version, rate in (("A", rate_a), ("B", rate_b)):
-        kind_index = rng.choice(len(kinds), size=n, p=mix)
+    risk = np.array([KIND_RISK[k] for k in CASE_KINDS])
+    versions = []
+    for rate in (rate_a, rate_b):
+        kind_index = rng.choice(len(mix), size=n, p=mix)
         # Per-kind rate: the version's average rate, spread by each kind's risk.
         per_kind = np.clip(rate * risk / np.dot(mix, risk), 0, 1)
         human = rng.random(n) < per_kind[kind_index]
@@ -189,20 +222,11 @@ def eval_log(n_per_version: int = 400, *, rate_a: float = 0.08, rate_b: float = 
         first_input = input_tokens / TURNS
         ttft = QUEUE_MS + rng.gamma(2.0, 40.0, n) + 1000 * first_input / PREFILL_TOKENS_PER_S
         total = ttft + 1000 * (output_tokens / TURNS) / DECODE_TOKENS_PER_S
-        frames.append(pd.DataFrame({
-            "version": version,
-            "kind": kinds[kind_index],
-            "intent": rng.choice(INTENTS, size=n),
-            "human_unsupported": human,
-            "judge_unsupported": judge,
-            "input_tokens": input_tokens,
-            "output_tokens": output_tokens,
-            "ttft_ms": ttft.round(0),
-            "total_ms": total.round(0),
-        }))
-    log = pd.concat(frames, ignore_index=True)
-    log.insert(0, "conversation_id", np.arange(1, len(log) + 1))
-    return log
+        intent = rng.choice(INTENTS, size=n)
+        versions.append({"kind_index": kind_index, "human": human, "judge": judge,
+                         "input_tokens": input_tokens, "output_tokens": output_tokens,
+                         "ttft": ttft, "total": total, "intent": intent})
+    return versions
 
 
 def coverage(log: pd.DataFrame) -> pd.DataFrame:
@@ -329,6 +353,30 @@ class EvalResult:
         return self.verdict != "cannot tell"
 
 
+#: Settings the explorer has visited, kept so that moving a slider back and forth (a held
+#: key) recomputes nothing: each entry is a few numbers.
+_COUNTS_CACHE = 4_096
+
+
+@lru_cache(maxsize=_COUNTS_CACHE)
+def _flag_counts(n: int, rate_a: float, rate_b: float, judge_skill: float,
+                 strictness: float) -> dict:
+    """What ``compute`` needs of ``eval_log(n, ...)`` (the same draws, without building the
+    table): conversations flagged per (version, rater) and the judge's kappa with humans."""
+    versions = _draws(n, rate_a, rate_b, judge_skill, strictness, SEED)
+    counts = {(version, rater): int(d[rater].sum())
+              for version, d in zip("AB", versions, strict=True)
+              for rater in ("human", "judge")}
+    counts["kappa"] = cohen_kappa(np.concatenate([d["human"] for d in versions]),
+                                  np.concatenate([d["judge"] for d in versions]))
+    return MappingProxyType(counts)      # cached and shared: read-only
+
+
+@lru_cache(maxsize=256)
+def _needed(rate_a: float, rate_b: float) -> float:
+    return conversations_needed(rate_a, rate_b) if rate_b != rate_a else math.inf
+
+
 def _verdict(low: float, high: float) -> str:
     if high < 0:
         return "B is better"
@@ -353,47 +401,68 @@ def compute(n_per_version: int = 50, *, rate_b_points: float = -2.0,
     _check_rate("B's rate (8% + rate_b_points)", rate_b)
     if not 10 <= n_per_version <= 20_000:
         raise ValueError(f"n_per_version must be between 10 and 20,000, got {n_per_version}")
-    log = eval_log(int(round(n_per_version)), rate_a=rate_a, rate_b=rate_b,
-                   judge_skill=judge_skill, strictness=strictness)
     n = int(round(n_per_version))
-    a, b = log[log["version"] == "A"], log[log["version"] == "B"]
+    counts = _flag_counts(n, rate_a, rate_b, float(judge_skill), float(strictness))
 
-    def rate(frame, column):
-        k = int(frame[column].sum())
+    def rate(version, rater):
+        k = counts[version, rater]
         return (k / n, *wilson_interval(k, n))
 
-    def diff(column):
-        return difference_interval(int(b[column].sum()), n, int(a[column].sum()), n)
+    def diff(rater):
+        return difference_interval(counts["B", rater], n, counts["A", rater], n)
 
     sensitivity, specificity = judge_rates(judge_skill, strictness)
-    human_difference = diff("human_unsupported")
+    human_difference = diff("human")
     return EvalResult(
         n_per_version=n, rate_a=rate_a, rate_b=rate_b, judge_skill=float(judge_skill),
         strictness=float(strictness), sensitivity=sensitivity, specificity=specificity,
-        kappa=cohen_kappa(log["human_unsupported"], log["judge_unsupported"]),
-        human_a=rate(a, "human_unsupported"), human_b=rate(b, "human_unsupported"),
-        judge_a=rate(a, "judge_unsupported"), judge_b=rate(b, "judge_unsupported"),
-        human_difference=human_difference, judge_difference=diff("judge_unsupported"),
-        needed_per_version=(conversations_needed(rate_a, rate_b)
-                            if rate_b != rate_a else math.inf),
+        kappa=counts["kappa"],
+        human_a=rate("A", "human"), human_b=rate("B", "human"),
+        judge_a=rate("A", "judge"), judge_b=rate("B", "judge"),
+        human_difference=human_difference, judge_difference=diff("judge"),
+        needed_per_version=_needed(rate_a, rate_b),
         verdict=_verdict(human_difference[1], human_difference[2]),
     )
 
 
-def reading(result: EvalResult) -> str:
-    """What the evaluation supports, decision first, then the numbers."""
+def reading_lead(result: EvalResult) -> str:
+    """What the evaluation lets Quillio decide about shipping B, and whether the model judge
+    alone would have said the same (no final full stop)."""
+    r = result
+    d = 100 * r.human_difference[0]
+    if r.verdict == "cannot tell":
+        lead = (f"With {r.n_per_version:,} conversations per version this eval cannot say "
+                "whether B is better: shipping B on it would be a guess")
+    elif r.verdict == "B is better":
+        lead = (f"With {r.n_per_version:,} conversations per version, B is better: about "
+                f"{abs(d):.1f} fewer conversations in 100 get an unsupported claim")
+    else:
+        lead = (f"With {r.n_per_version:,} conversations per version, B is worse: about "
+                f"{abs(d):.1f} more conversations in 100 get an unsupported claim")
+    judge = _verdict(r.judge_difference[1], r.judge_difference[2])
+    if judge != r.verdict:
+        lead += ("; the model judge alone " + ("could not tell" if judge == "cannot tell"
+                                               else f"would say {judge}"))
+    return lead
+
+
+def reading_detail(result: EvalResult) -> str:
+    """The statistics behind the lead: the human-rated difference and its interval, the
+    sample size that would detect the true difference, the judge's agreement and its
+    difference."""
     r = result
     d, low, high = (100 * x for x in r.human_difference)
-    if r.verdict == "cannot tell":
-        head = (f"With {r.n_per_version:,} conversations per version this eval cannot say "
-                "whether B is better: ")
-    else:
-        head = f"With {r.n_per_version:,} conversations per version, {r.verdict}: "
     needed = ("no sample size separates equal rates" if math.isinf(r.needed_per_version)
               else f"about {round(r.needed_per_version, -2):,.0f} per version would detect the "
                    "true difference 8 times in 10")
-    return (head + f"B minus A is {d:+.1f} points (95% interval {low:+.1f} to {high:+.1f}); "
-            f"{needed}. The judge agrees with humans at kappa {r.kappa:.2f} (it catches "
-            f"{100 * r.sensitivity:.0f}% of what humans flag and wrongly flags "
+    return (f"B minus A is {d:+.1f} points by humans (95% interval {low:+.1f} to "
+            f"{high:+.1f}); {needed}; the judge agrees with humans at kappa {r.kappa:.2f} (it "
+            f"catches {100 * r.sensitivity:.0f}% of what humans flag and wrongly flags "
             f"{100 * (1 - r.specificity):.0f}% of clean conversations) and puts the "
-            f"difference at {100 * r.judge_difference[0]:+.1f} points.")
+            f"difference at {100 * r.judge_difference[0]:+.1f} points")
+
+
+def reading(result: EvalResult) -> str:
+    """The line under the chart: the decision the eval supports first (``reading_lead``),
+    then the statistics behind it (``reading_detail``)."""
+    return f"{reading_lead(result)}. In numbers: {reading_detail(result)}"

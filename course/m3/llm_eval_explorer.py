@@ -10,7 +10,9 @@ cell with it::
 
 from __future__ import annotations
 
-import math
+from functools import lru_cache
+
+import numpy as np
 
 from course.m3 import llm_eval as eval_model
 from course.style import COLORS
@@ -30,6 +32,17 @@ _ROWS = (("A, humans", "human_a", _HUMAN, "o"), ("B, humans", "human_b", _HUMAN,
          ("A, judge", "judge_a", _JUDGE, "o"), ("B, judge", "judge_b", _JUDGE, "s"))
 
 
+#: The widths (percentage points) the two panels' x axes may take: the rates panel runs from
+#: 0 to one of these, the difference panel from minus to plus one of these.
+RATE_AXIS_WIDTHS = (20, 40, 60, 100)
+DIFFERENCE_AXIS_REACHES = (5, 10, 20, 50, 100)
+
+
+def _fit(extent: float, widths) -> float:
+    """The smallest of ``widths`` that holds ``extent`` with 5% to spare."""
+    return float(next((w for w in widths if extent * 1.05 <= w), widths[-1]))
+
+
 class LlmEvalExplorer(Explorer):
     """Quillio: what an evaluation set of a given size, rated by a given judge, can decide."""
 
@@ -37,7 +50,7 @@ class LlmEvalExplorer(Explorer):
         start = compute_defaults(eval_model.compute)
         controls = {
             "n_per_version": log_slider(
-                "Eval set (conversations per version)", "How many conversations each "
+                "Conversations (per version)", "How many conversations each "
                 "version is run on and rated (log scale).",
                 low=20, high=10_000, value=start["n_per_version"], readout_format=",.0f"),
             "rate_b_points": float_slider(
@@ -49,7 +62,7 @@ class LlmEvalExplorer(Explorer):
                 "with an unsupported claim from clean ones (0 = coin flip, 3 = sharp).",
                 min=0, max=3, step=0.25, value=start["judge_skill"], readout_format=".2f"),
             "strictness": float_slider(
-                "Judge strictness (higher = flags less)", "The judge's cut-off: a strict "
+                "Judge strictness (0-3)", "The judge's cut-off: a strict "
                 "judge flags fewer answers, missing more real problems but raising fewer "
                 "false alarms.",
                 min=0, max=3, step=0.25, value=start["strictness"], readout_format=".2f"),
@@ -101,6 +114,10 @@ class LlmEvalExplorer(Explorer):
         difference.legend(loc="lower right", fontsize=LEGEND_SIZE - 1, frameon=False)
         self.diff_axes = difference
         self.diff_title = self.animate(dynamic_title(difference))
+        # Every size the slider stops at (as ``compute`` rounds it), for the axes' envelope.
+        sizes = self.controls["n_per_version"]
+        stops = [*np.arange(sizes.min, sizes.max, sizes.step), sizes.max]
+        self._sizes = tuple(sorted({int(round(sizes.base ** x)) for x in stops}))
 
     def draw(self, result):
         top = 0.0
@@ -110,21 +127,48 @@ class LlmEvalExplorer(Explorer):
             line.set_xdata([low, high])
             point.set_xdata([rate])
             top = max(top, high)
-        # Steps of 5 points keep the axis still while the numbers move a little.
-        self.rates_axes.set_xlim(0, max(20.0, 5 * math.ceil(top * 1.05 / 5)))
-        self.rates_title.set_text(f"Rates, {result.n_per_version:,} conversations each "
-                                  f"(judge kappa {result.kappa:.2f})")
-        reach = 4.0
+        reach = 0.0
         for line, point, name in zip(self.diff_lines, self.diff_points,
                                      ("human_difference", "judge_difference"), strict=True):
             d, low, high = (100 * x for x in getattr(result, name))
             line.set_xdata([low, high])
             point.set_xdata([d])
             reach = max(reach, abs(low), abs(high))
-        reach = 5 * math.ceil(reach * 1.05 / 5)
-        self.diff_axes.set_xlim(-reach, reach)
+        # Each eval-set size is its own simulation, so the intervals' ends jitter from one
+        # size to the next; axes fitted to them would jump back and forth (and redraw the
+        # whole figure) on each key press. Instead each axis holds everything the sizes from
+        # here up to the slider's end show: it only narrows as the eval set grows (showing
+        # the intervals shrink), and the envelope is computed once per setting of the other
+        # controls.
+        sizes, tops, reaches = envelope(result.rate_b - result.rate_a, result.judge_skill,
+                                        result.strictness, self._sizes)
+        at = int(np.searchsorted(sizes, result.n_per_version))
+        if at < len(sizes):
+            top, reach = max(top, tops[at]), max(reach, reaches[at])
+        self.rates_axes.set_xlim(0, _fit(top, RATE_AXIS_WIDTHS))
+        self.diff_axes.set_xlim(-_fit(reach, DIFFERENCE_AXIS_REACHES),
+                                _fit(reach, DIFFERENCE_AXIS_REACHES))
+        self.rates_title.set_text(f"Rates, {result.n_per_version:,} conversations each "
+                                  f"(judge kappa {result.kappa:.2f})")
         self.diff_title.set_text(f"Humans say: {result.verdict}")
 
+
+@lru_cache(maxsize=64)
+def envelope(rate_difference: float, judge_skill: float, strictness: float,
+             sizes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(sizes, tops, reaches)``: for each eval-set size (conversations per version,
+    ascending), the highest rate interval end (points) and the widest difference interval
+    end (absolute points) that this size or any larger one in ``sizes`` shows."""
+    tops, reaches = [], []
+    for n in sizes:
+        r = eval_model.compute(n, rate_b_points=round(100 * rate_difference, 9),
+                               judge_skill=judge_skill, strictness=strictness)
+        tops.append(100 * max(getattr(r, name)[2] for _, name, _, _ in _ROWS))
+        reaches.append(100 * max(max(abs(x) for x in r.human_difference[1:]),
+                                 max(abs(x) for x in r.judge_difference[1:])))
+    suffix = np.maximum.accumulate
+    return (np.array(sizes), suffix(np.array(tops)[::-1])[::-1],
+            suffix(np.array(reaches)[::-1])[::-1])
 
 
 def llm_eval_explorer(**initial) -> LlmEvalExplorer:

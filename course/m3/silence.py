@@ -573,21 +573,34 @@ def _hours(n: int) -> str:
     return "1 hour" if n == 1 else f"{n} hours"
 
 
-def reading(result: SilenceResult) -> str:
-    """One line: what is missed (the product consequence), then how late and at what cost."""
+def reading_lead(result: SilenceResult) -> str:
+    """What the plan lets through and what it costs the on-call team (no final full stop)."""
     n = len(result.incidents)
-    grains = set(result.grains.values())
-    where = (f"every monitor {next(iter(grains))}" if len(grains) == 1 else
-             ", ".join(f"{m} {g}" for m, g in result.grains.items()))
     if result.missed:
         head = (f"{len(result.missed)} of {n} incidents go unnoticed "
                 f"({', '.join(result.missed)})")
     else:
-        head = f"all {n} incidents are caught"
+        head = f"All {n} incidents are caught"
     late = ("" if result.slowest_delay_hours is None else
             f"; the slowest catch comes {_hours(result.slowest_delay_hours)} after it started")
-    return (f"With {where}, slack {result.freshness_slack_hours:g} h, row drop "
-            f"{result.row_drop_pct:g}%, drift PSI {result.drift_threshold:g}: {head}{late}; "
-            f"{result.false_alarms_per_week:.1f} false pages a week (freshness "
-            f"{result.false_alarms['freshness']}, row count {result.false_alarms['row count']}, "
-            f"drift {result.false_alarms['drift']} in 3 weeks).")
+    return (f"{head}{late}; the on-call team gets {result.false_alarms_per_week:.1f} false "
+            "pages a week")
+
+
+def reading_detail(result: SilenceResult) -> str:
+    """The plan and, per incident caught, how late and by what; false pages per monitor."""
+    grains = set(result.grains.values())
+    where = (f"every monitor {next(iter(grains))}" if len(grains) == 1 else
+             ", ".join(f"{m} {g}" for m, g in result.grains.items()))
+    caught = "; ".join(f"{o.name} {_hours(o.delay_hours)} late by {o.caught_by}"
+                       for o in result.incidents if o.caught) or "nothing caught"
+    return (f"{where}, slack {result.freshness_slack_hours:g} h, row drop "
+            f"{result.row_drop_pct:g}%, drift PSI {result.drift_threshold:g}: {caught}; "
+            f"false pages in 3 weeks: freshness {result.false_alarms['freshness']}, row count "
+            f"{result.false_alarms['row count']}, drift {result.false_alarms['drift']}")
+
+
+def reading(result: SilenceResult) -> str:
+    """The line under the chart: what is missed and what it costs first (``reading_lead``),
+    then the plan's numbers (``reading_detail``)."""
+    return f"{reading_lead(result)}. In numbers: {reading_detail(result)}"

@@ -9,14 +9,11 @@ cell with it::
 
 from __future__ import annotations
 
-import ipywidgets as widgets
 import numpy as np
 
 from course.m3 import silence as silence_model
 from course.style import COLORS, OKABE_ITO
 from course.widgets import (
-    CONTROL_LAYOUT,
-    DESCRIPTION_STYLE,
     LABEL_SIZE,
     LEGEND_SIZE,
     Explorer,
@@ -24,6 +21,7 @@ from course.widgets import (
     dynamic_title,
     selection_slider,
     style_axes,
+    toggle_buttons,
 )
 
 _CAUGHT = OKABE_ITO["blue"]
@@ -59,11 +57,10 @@ class SilenceExplorer(Explorer):
         m = silence_model
         start = compute_defaults(m.compute)
         controls = {
-            "grain": widgets.ToggleButtons(
-                description="Watch at grain", options=list(m.GRAINS), value=start["grain"],
-                tooltip="Which groups every monitor is computed for: all data at once, each "
-                        "source, each merchant or each app version.",
-                style=dict(DESCRIPTION_STYLE), layout=widgets.Layout(**CONTROL_LAYOUT)),
+            "grain": toggle_buttons(
+                "Watch at grain", "Which groups every monitor is computed for: all data at "
+                "once, each source, each merchant or each app version.", list(m.GRAINS),
+                start["grain"]),
             "freshness_slack_hours": selection_slider(
                 "Freshness slack (hours)", "Freshness: page when a group's newest data is "
                 "older than its schedule (1 hour for streams, 24 for the nightly job, 168 for "
@@ -124,8 +121,10 @@ class SilenceExplorer(Explorer):
         table.axis("off")
         table.set_xlim(0, 1)
         table.set_ylim(len(rows) + 0.2, -0.6)
-        table.legend(handles, labels, loc="lower left", ncols=4, fontsize=LEGEND_SIZE - 1,
-                     frameon=False, handletextpad=0.2, columnspacing=0.8,
+        # Under the table, beside the timeline's axis label: inside, it sat on the false
+        # pages' count.
+        table.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.0, -0.02), ncols=4,
+                     fontsize=LEGEND_SIZE - 1, frameon=False, handletextpad=0.2, columnspacing=0.8,
                      title="pages, by monitor", title_fontsize=LEGEND_SIZE - 1,
                      alignment="left")
         table.text(0.08, -0.55, "caught?", fontsize=LABEL_SIZE - 1, fontweight="bold")
