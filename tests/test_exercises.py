@@ -258,6 +258,15 @@ def _outputs_of(fn):
     return seen
 
 
+@pytest.fixture(autouse=True)
+def _no_test_module_left_registered():
+    """Tests register a made-up module "mtest"; other tests read the registry of real ones."""
+    from course.exercises import REGISTRY
+
+    yield
+    REGISTRY.pop("mtest", None)
+
+
 def _registered():
     from course.exercises import REGISTRY, register
 
