@@ -383,7 +383,7 @@ course_like, scratch, port = Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[
 out = {"euid": os.geteuid(), "readable_outside": (course_like / "secret.txt").read_text()}
 box_class = mod.check_available()
 out["mode"] = box_class.__name__
-box = box_class(0)
+box = box_class(0, mod.Limits(processes=64))
 box.prepare_scratch(scratch)
 inner = f"""
 import json, os, socket, subprocess
@@ -398,6 +398,13 @@ try:
 except OSError as err:
     seen["network"] = type(err).__name__
 subprocess.Popen(["sleep", "300"], start_new_session=True)   # a daemon left behind
+seen["spawned"] = 0
+try:
+    for _ in range(200):                                      # the process cap (64)
+        subprocess.Popen(["sleep", "300"])
+        seen["spawned"] += 1
+except OSError:
+    pass
 with open("written.txt", "w") as f:
     f.write("scratch is writable")
 print(json.dumps(seen), flush=True)
@@ -461,6 +468,59 @@ def test_an_ordinary_user_grades_in_a_user_namespace_sandbox(tmp_path):
     assert inside["interfaces"] == ["lo"] and inside["network"] == "ConnectionRefusedError", \
         inside
     assert out["written"] == "scratch is writable"
+    assert 0 < inside["spawned"] < 64, inside              # RLIMIT_NPROC in the namespace
     # bwrap outside, its init, python and the daemon all ran; all were killed; none is left.
     assert out["running_before_kill"] >= 4 and out["killed"] >= 1, out
     assert out["survivors"] == [] and out["sleepers_of_mine"] == [], out
+
+
+# The host attacks again, graded by the user-namespace sandbox (what an instructor without
+# root gets: no uid switching, processes found by their bwrap token). The tests run as root
+# here, so this proves the user-namespace mode's own fences (mounts, PID namespace, limits,
+# clean-up), not the uid; test_hub.py grades a cohort as a real non-root instructor. (Root is
+# exempt from RLIMIT_NPROC even inside a user namespace, so the process cap is checked by the
+# unprivileged test above, not here; the processes attack still must not outlive grading.)
+USERNS_ATTACKS = ["reads_source", "other_learner", "gradebook", "processes", "memory",
+                  "network", "builtins"]
+
+
+@pytest.fixture(scope="module")
+def m1_userns(tmp_path_factory):
+    from course.grading.sandbox import UserNamespaceSandbox
+
+    course = tmp_path_factory.mktemp("cohort-m1-userns")
+    build_course(course, M1, learners=0)
+    names, released, source = _notebooks(course, M1)
+    first = names[0]
+    good = solved(released[first], source[first])
+    tests = grade_ids(good, "tests")
+    _submit(course, M1, "honest", {first: good})
+    for name in USERNS_ATTACKS:
+        _submit(course, M1, name, {first: attacked(good, released[first], ATTACKS[name], "m1",
+                                                   str(course))})
+    hashes = _hashes(course / "submitted" / "honest")
+    rows = cohort.grade(course, M1, jobs=2, limits=Limits(output_mb=4), cell_timeout=30,
+                        box_class=UserNamespaceSandbox)
+    honest = [t.removesuffix("_tests") for t in tests[:-1]]
+    return Cohort(course, M1, rows, first, tests[-1].removesuffix("_tests"), honest, hashes)
+
+
+def test_user_namespace_mode_scores_honest_work_and_stops_the_host_attacks(m1_userns):
+    c = m1_userns
+    for k, (score, max_score, _auto, manual) in _points(c, "honest").items():
+        assert score == max_score > 0 and not manual, k
+    assert c.row("honest").flags == []
+    for attack in USERNS_ATTACKS:
+        pts = _points(c, attack)
+        assert pts[c.attacked_key][0] == 0, (attack, pts)
+        assert all(pts[k][0] == pts[k][1] for k in c.honest_keys), (attack, pts)
+    for attack, marker in [("reads_source", "source hidden"),
+                           ("other_learner", "saw 0 files, changed 0"),
+                           ("gradebook", "gradebook out of reach"),
+                           ("memory", "memory refused"), ("network", "network blocked")]:
+        assert f"{MARK} {marker}" in c.outputs_text(attack).replace('\\n', ' '), attack
+    assert _hashes(c.course / "submitted" / "honest") == c.honest_hashes
+    alive = [e for e in os.listdir("/proc") if e.isdigit()
+             and b"987654" in (Path(f"/proc/{e}/cmdline").read_bytes()
+                               if Path(f"/proc/{e}/cmdline").exists() else b"")]
+    assert alive == []

@@ -379,7 +379,8 @@ def _warm(course: Path, assignment: str) -> None:
     import compileall
 
     compileall.compile_dir(str(sandboxes.course_package_dir()), quiet=1)
-    sandboxes._copy_font_cache(Path(tempfile.gettempdir()) / ".pm-ml-font-cache-warm")
+    # (No copy into a fixed /tmp folder: on a shared machine another user may own it.)
+    sandboxes.font_cache_files()
     for module in {judging.module_of(assignment)}:
         try:
             __import__(f"course.{module}.exercises")

@@ -438,7 +438,8 @@ def _bwrap_has(option: str) -> bool:
 _FONT_CACHE: list[Path] | None = None
 
 
-def _copy_font_cache(target: Path) -> None:
+def font_cache_files() -> list[Path]:
+    """matplotlib's font cache of the grading user, built once (before workers fork)."""
     global _FONT_CACHE
     if _FONT_CACHE is None:
         try:
@@ -448,8 +449,12 @@ def _copy_font_cache(target: Path) -> None:
             _FONT_CACHE = sorted(Path(matplotlib.get_cachedir()).glob("fontlist-*.json"))
         except Exception:  # matplotlib is optional for the grader itself
             _FONT_CACHE = []
+    return _FONT_CACHE
+
+
+def _copy_font_cache(target: Path) -> None:
     target.mkdir(parents=True, exist_ok=True)
-    for path in _FONT_CACHE:
+    for path in font_cache_files():
         shutil.copy(path, target / path.name)
 
 
