@@ -383,6 +383,7 @@ course_like, scratch, port = Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[
 out = {"euid": os.geteuid(), "readable_outside": (course_like / "secret.txt").read_text()}
 box_class = mod.check_available()
 out["mode"] = box_class.__name__
+out["disable_userns"] = mod._bwrap_has("--disable-userns")
 box = box_class(0, mod.Limits(processes=64))
 box.prepare_scratch(scratch)
 inner = f"""
@@ -397,6 +398,8 @@ try:
     seen["network"] = "connected"
 except OSError as err:
     seen["network"] = type(err).__name__
+seen["nested_userns"] = subprocess.run(["unshare", "--user", "true"],
+                                      capture_output=True).returncode
 subprocess.Popen(["sleep", "300"], start_new_session=True)   # a daemon left behind
 seen["spawned"] = 0
 try:
@@ -469,6 +472,8 @@ def test_an_ordinary_user_grades_in_a_user_namespace_sandbox(tmp_path):
         inside
     assert out["written"] == "scratch is writable"
     assert 0 < inside["spawned"] < 64, inside              # RLIMIT_NPROC in the namespace
+    if out["disable_userns"]:                              # bwrap >= 0.8: no nested userns
+        assert inside["nested_userns"] != 0, inside
     # bwrap outside, its init, python and the daemon all ran; all were killed; none is left.
     assert out["running_before_kill"] >= 4 and out["killed"] >= 1, out
     assert out["survivors"] == [] and out["sleepers_of_mine"] == [], out
