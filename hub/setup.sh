@@ -33,6 +33,8 @@ step "Debian packages"
 missing=()
 /usr/bin/python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
 for cmd in git make; do command -v "$cmd" >/dev/null || missing+=("$cmd"); done
+# bwrap: the cohort grader sandboxes learner code (as the instructor, in a user namespace).
+command -v bwrap >/dev/null || missing+=(bubblewrap)
 if ((${#missing[@]})); then
     apt-get update -q && apt-get install -y -q "${missing[@]}"
 fi

@@ -364,3 +364,168 @@ def test_the_function_attack_feedback_names_the_real_mistake(m2):
     text = json.dumps(nb.cells[index_of(nb, f"{m2.attacked_key}_tests")].outputs)
     assert "NotYetRight" in text and "correct." not in text
     assert "whole-table average" in text or re.search(r"includes\s+the row", text), text[:2000]
+
+
+# --------------------------------------------------------------------------- without root
+
+# Run as an ordinary user (uid 65534 when the tests run as root, else the test's own user)
+# with Debian's python3, which any user may execute; it loads course/grading/sandbox.py
+# directly (the rest of the grader needs the course environment, under root's home here).
+_UNPRIVILEGED_PROBE = r'''
+import importlib.util, json, os, socket, subprocess, sys, time
+from pathlib import Path
+
+spec = importlib.util.spec_from_file_location("pm_sandbox", sys.argv[1])
+mod = importlib.util.module_from_spec(spec)
+sys.modules["pm_sandbox"] = mod
+spec.loader.exec_module(mod)
+course_like, scratch, port = Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
+out = {"euid": os.geteuid(), "readable_outside": (course_like / "secret.txt").read_text()}
+box_class = mod.check_available()
+out["mode"] = box_class.__name__
+out["disable_userns"] = mod._bwrap_has("--disable-userns")
+box = box_class(0, mod.Limits(processes=64))
+box.prepare_scratch(scratch)
+inner = f"""
+import json, os, socket, subprocess
+seen = dict(uid=os.getuid(), pid=os.getpid(), interfaces=[n for _, n in socket.if_nameindex()])
+try:
+    seen["secret"] = open({str(course_like / 'secret.txt')!r}).read()
+except OSError as err:
+    seen["secret_error"] = type(err).__name__
+try:
+    socket.create_connection(("127.0.0.1", {port}), timeout=2).close()
+    seen["network"] = "connected"
+except OSError as err:
+    seen["network"] = type(err).__name__
+seen["nested_userns"] = subprocess.run(["unshare", "--user", "true"],
+                                      capture_output=True).returncode
+subprocess.Popen(["sleep", "300"], start_new_session=True)   # a daemon left behind
+seen["spawned"] = 0
+try:
+    for _ in range(200):                                      # the process cap (64)
+        subprocess.Popen(["sleep", "300"])
+        seen["spawned"] += 1
+except OSError:
+    pass
+with open("written.txt", "w") as f:
+    f.write("scratch is writable")
+print(json.dumps(seen), flush=True)
+import time; time.sleep(300)                                   # the kernel hangs
+"""
+proc = subprocess.Popen(box.wrap([sys.executable, "-c", inner], scratch),
+                        stdout=subprocess.PIPE, text=True)
+out["inside"] = json.loads(proc.stdout.readline())
+out["running_before_kill"] = len(box.survivors())
+out["killed"] = box.kill_all()
+proc.wait(timeout=30)
+time.sleep(0.2)
+out["survivors"] = box.survivors()
+out["sleepers_of_mine"] = [
+    p for p in os.listdir("/proc") if p.isdigit() and os.path.exists(f"/proc/{p}/cmdline")
+    and open(f"/proc/{p}/cmdline", "rb").read().startswith(b"sleep\0300")
+    and os.stat(f"/proc/{p}").st_uid == os.getuid()]
+out["written"] = (scratch / "written.txt").read_text()
+print(json.dumps(out))
+'''
+
+
+def test_an_ordinary_user_grades_in_a_user_namespace_sandbox(tmp_path):
+    """What the hub's instructor gets: the sandbox probe passes without root, and a sandboxed
+    process cannot see a folder its user can read (mount isolation, not permissions), has no
+    network, and leaves no process behind."""
+    import shutil
+    import socket
+    import tempfile
+
+    as_user = ([] if os.geteuid() != 0 else
+               ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"])
+    base = Path(tempfile.mkdtemp(prefix="pm-ml-userns-", dir="/tmp"))
+    listener = socket.create_server(("127.0.0.1", 0))
+    try:
+        base.chmod(0o755)
+        course_like = base / "course"          # like an instructor's 0700 course directory
+        course_like.mkdir(mode=0o700)
+        (course_like / "secret.txt").write_text("gradebook")
+        probe = base / "probe.py"
+        probe.write_text(_UNPRIVILEGED_PROBE)
+        scratch = base / "scratch"
+        if os.geteuid() == 0:
+            for path in (course_like, course_like / "secret.txt", base):
+                os.chown(path, 65534, 65534)
+        done = subprocess.run(
+            [*as_user, "env", "-i", "PATH=/usr/bin:/bin", f"PYTHONPATH={ROOT}",
+             "/usr/bin/python3", str(probe), str(ROOT / "course" / "grading" / "sandbox.py"),
+             str(course_like), str(scratch), str(listener.getsockname()[1])],
+            capture_output=True, text=True, timeout=120, cwd=base)
+        assert done.returncode == 0, done.stderr[-3000:]
+        out = json.loads(done.stdout.strip().splitlines()[-1])
+    finally:
+        listener.close()
+        shutil.rmtree(base, ignore_errors=True)
+    assert out["euid"] != 0 and out["mode"] == "UserNamespaceSandbox", out
+    assert out["readable_outside"] == "gradebook", out      # the user may read it ...
+    inside = out["inside"]
+    assert "secret" not in inside and inside["secret_error"] == "FileNotFoundError", inside
+    assert inside["uid"] == out["euid"] and inside["pid"] <= 3, inside   # own PID namespace
+    assert inside["interfaces"] == ["lo"] and inside["network"] == "ConnectionRefusedError", \
+        inside
+    assert out["written"] == "scratch is writable"
+    assert 0 < inside["spawned"] < 64, inside              # RLIMIT_NPROC in the namespace
+    if out["disable_userns"]:                              # bwrap >= 0.8: no nested userns
+        assert inside["nested_userns"] != 0, inside
+    # bwrap outside, its init, python and the daemon all ran; all were killed; none is left.
+    assert out["running_before_kill"] >= 4 and out["killed"] >= 1, out
+    assert out["survivors"] == [] and out["sleepers_of_mine"] == [], out
+
+
+# The host attacks again, graded by the user-namespace sandbox (what an instructor without
+# root gets: no uid switching, processes found by their bwrap token). The tests run as root
+# here, so this proves the user-namespace mode's own fences (mounts, PID namespace, limits,
+# clean-up), not the uid; test_hub.py grades a cohort as a real non-root instructor. (Root is
+# exempt from RLIMIT_NPROC even inside a user namespace, so the process cap is checked by the
+# unprivileged test above, not here; the processes attack still must not outlive grading.)
+USERNS_ATTACKS = ["reads_source", "other_learner", "gradebook", "processes", "memory",
+                  "network", "builtins"]
+
+
+@pytest.fixture(scope="module")
+def m1_userns(tmp_path_factory):
+    from course.grading.sandbox import UserNamespaceSandbox
+
+    course = tmp_path_factory.mktemp("cohort-m1-userns")
+    build_course(course, M1, learners=0)
+    names, released, source = _notebooks(course, M1)
+    first = names[0]
+    good = solved(released[first], source[first])
+    tests = grade_ids(good, "tests")
+    _submit(course, M1, "honest", {first: good})
+    for name in USERNS_ATTACKS:
+        _submit(course, M1, name, {first: attacked(good, released[first], ATTACKS[name], "m1",
+                                                   str(course))})
+    hashes = _hashes(course / "submitted" / "honest")
+    rows = cohort.grade(course, M1, jobs=2, limits=Limits(output_mb=4), cell_timeout=30,
+                        box_class=UserNamespaceSandbox)
+    honest = [t.removesuffix("_tests") for t in tests[:-1]]
+    return Cohort(course, M1, rows, first, tests[-1].removesuffix("_tests"), honest, hashes)
+
+
+def test_user_namespace_mode_scores_honest_work_and_stops_the_host_attacks(m1_userns):
+    c = m1_userns
+    for k, (score, max_score, _auto, manual) in _points(c, "honest").items():
+        assert score == max_score > 0 and not manual, k
+    assert c.row("honest").flags == []
+    for attack in USERNS_ATTACKS:
+        pts = _points(c, attack)
+        assert pts[c.attacked_key][0] == 0, (attack, pts)
+        assert all(pts[k][0] == pts[k][1] for k in c.honest_keys), (attack, pts)
+    for attack, marker in [("reads_source", "source hidden"),
+                           ("other_learner", "saw 0 files, changed 0"),
+                           ("gradebook", "gradebook out of reach"),
+                           ("memory", "memory refused"), ("network", "network blocked")]:
+        assert f"{MARK} {marker}" in c.outputs_text(attack).replace('\\n', ' '), attack
+    assert _hashes(c.course / "submitted" / "honest") == c.honest_hashes
+    alive = [e for e in os.listdir("/proc") if e.isdigit()
+             and b"987654" in (Path(f"/proc/{e}/cmdline").read_bytes()
+                               if Path(f"/proc/{e}/cmdline").exists() else b"")]
+    assert alive == []

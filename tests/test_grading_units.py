@@ -208,6 +208,65 @@ def test_the_sandbox_hides_the_course_and_cuts_the_network(tmp_path):
     assert f"--as={lim.memory_mb * 2**20}" in text and f"--nproc={lim.processes}" in text
 
 
+def test_without_root_the_sandbox_is_a_user_namespace_with_the_same_fences(tmp_path,
+                                                                            monkeypatch):
+    box = sandbox.UserNamespaceSandbox(1)
+    argv = box.wrap(["python", "-c", "pass"], tmp_path / "home", binds=[tmp_path / "rt"])
+    text = " ".join(argv)
+    for flag in ("--unshare-user", "--unshare-net", "--unshare-pid", "--unshare-ipc",
+                 "--die-with-parent", "--new-session", "--clearenv"):
+        assert flag in argv, flag
+    assert "setpriv" not in argv and "--reuid" not in text   # no uid switching without root
+    assert f"--setenv PM_ML_SANDBOX {box.token}" in text      # how kill_all finds its bwraps
+    assert box.token != sandbox.UserNamespaceSandbox(1).token
+    package = sandbox.course_package_dir()
+    assert str(package.parent / "source") not in text and "--ro-bind / /" not in text
+    assert f"--bind {tmp_path / 'home'} /home/learner" in text
+    lim = sandbox.Limits()
+    assert f"--as={lim.memory_mb * 2**20}" in text and f"--cpu={lim.cpu_seconds}" in text
+    assert "--core=0" in text and f"--fsize={lim.file_mb * 2**20}" in text
+    # RLIMIT_NPROC counts per user namespace only since Linux 5.14; before, it would count
+    # all of the instructor's processes, so the cap is left to the PID namespace there.
+    monkeypatch.setattr(sandbox, "nproc_counts_per_namespace", lambda: True)
+    assert f"--nproc={lim.processes}" in box.wrap(["true"], tmp_path / "home")
+    monkeypatch.setattr(sandbox, "nproc_counts_per_namespace", lambda: False)
+    assert not any(a.startswith("--nproc") for a in box.wrap(["true"], tmp_path / "home"))
+
+
+def test_nproc_per_namespace_follows_the_kernel_version(monkeypatch):
+    import collections
+
+    uname = collections.namedtuple("uname", "release")
+    for release, per_namespace in (("6.1.0-28-amd64", True), ("5.14.0", True),
+                                   ("5.10.0-32-amd64", False), ("4.19.0", False)):
+        monkeypatch.setattr(sandbox.os, "uname", lambda r=release: uname(r))
+        assert sandbox.nproc_counts_per_namespace() is per_namespace, release
+
+
+def test_grading_is_refused_when_no_sandbox_starts_and_says_how_to_fix_it(monkeypatch):
+    monkeypatch.setattr(sandbox, "_probe", lambda box_class, limits: "exit 1: setting up uid "
+                        "map: Permission denied")
+    with pytest.raises(sandbox.SandboxUnavailable) as err:
+        sandbox.check_available()
+    text = str(err.value)
+    assert "user namespace" in text and "Permission denied" in text and "--unsafe" in text
+    assert "unprivileged_userns_clone" in text and "apparmor_restrict_unprivileged_userns" in text
+
+
+def test_the_probe_picks_root_mode_as_root_and_user_namespaces_otherwise(monkeypatch):
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name, *a, **k: "/usr/bin/bwrap")
+    monkeypatch.setattr(sandbox, "_probe", lambda box_class, limits: None)
+    monkeypatch.setattr(sandbox.os, "geteuid", lambda: 0)
+    assert sandbox.check_available() is sandbox.Sandbox
+    monkeypatch.setattr(sandbox.os, "geteuid", lambda: 1000)
+    assert sandbox.check_available() is sandbox.UserNamespaceSandbox
+    # as root, a failing root mode falls back to user namespaces
+    monkeypatch.setattr(sandbox.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(sandbox, "_probe", lambda box_class, limits:
+                        None if box_class is sandbox.UserNamespaceSandbox else "exit 1")
+    assert sandbox.check_available() is sandbox.UserNamespaceSandbox
+
+
 def test_without_bubblewrap_grading_is_refused_with_a_clear_message(monkeypatch, tmp_path,
                                                                      capsys):
     real_which = shutil.which

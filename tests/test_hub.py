@@ -47,7 +47,7 @@ pytestmark = pytest.mark.hub
 def grade_cohort_cmd(python: Path, course_dir: Path) -> list[str]:
     """The course's cohort grading, in one place (its flags may grow: --jobs, a sandbox)."""
     return [str(python), str(course_dir / "scripts" / "grade_cohort.py"), MODULE,
-            "--course-dir", str(course_dir)]
+            "--course-dir", str(course_dir), "--jobs", "2"]
 
 
 # --------------------------------------------------------------------------- processes, users
@@ -290,6 +290,9 @@ def test_release_fetch_submit_collect_grade_feedback(hub: Hub, capsys):
     grade_seconds = time.monotonic() - t_grade
     report = out.stdout + out.stderr
     assert "Traceback" not in report, report[-4000:]
+    # The instructor is an ordinary user: learner code ran in a user-namespace sandbox.
+    assert "Learner code runs in a sandbox: user namespace" in report, report[-4000:]
+    assert "Refusing to grade" not in report and "--unsafe" not in report, report[-4000:]
 
     # 5. Scores, read back through nbgrader's Gradebook.
     from nbgrader.api import Gradebook

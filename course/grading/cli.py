@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from course.grading import cohort, report
-from course.grading.sandbox import Limits, SandboxUnavailable
+from course.grading.sandbox import Limits, SandboxUnavailable, check_available
 
 
 def main(argv: list[str], default_course: Path | None = None) -> int:
@@ -32,8 +32,11 @@ def main(argv: list[str], default_course: Path | None = None) -> int:
                     processes=args.processes, file_mb=args.file_mb, output_mb=args.output_mb)
     course = Path(args.course_dir).resolve()
     try:
+        box_class = None if args.unsafe else check_available(limits)
+        if box_class is not None:
+            print(f"Learner code runs in a sandbox: {box_class.mode}.")
         rows = cohort.grade(course, args.assignment, jobs=args.jobs, unsafe=args.unsafe,
-                            limits=limits)
+                            limits=limits, box_class=box_class)
     except SandboxUnavailable as err:
         print(f"Refusing to grade: {err}")
         return 2

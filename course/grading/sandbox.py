@@ -6,6 +6,14 @@ Every learner kernel (and every process that judges a learner's function) is sta
     bwrap <namespaces> <a minimal read-only root> <one writable scratch folder>
           -- prlimit <limits> -- setpriv <an unprivileged uid, no capabilities> -- COMMAND
 
+That is the **root mode** (:class:`Sandbox`: the grading container, CI, ``sudo``). An
+instructor who is an ordinary user (a terminal on the course's JupyterHub) gets the
+**user-namespace mode** (:class:`UserNamespaceSandbox`): the same bwrap command plus
+``--unshare-user`` and without ``setpriv`` (no uid switching without root). The learner's
+code then runs with the instructor's uid *outside* the sandbox, but sees only what is mounted
+into it, holds no capability, and cannot see, signal or trace a process outside its PID
+namespace. :func:`check_available` probes which mode really works here and returns it.
+
 What the sandboxed process can see and do:
 
 * **Files.** Only ``/usr``, ``/etc``, the Python installation, the virtual environment and
@@ -13,16 +21,23 @@ What the sandboxed process can see and do:
   ``submitted/``, ``autograded/``, ``gradebook.db``), root's home and every other learner's
   files are simply not there. The one writable place is the learner's scratch folder, mounted
   as ``$HOME`` and the working directory, plus an empty private ``/tmp``.
-* **Identity.** A numeric uid of its own (no account, no capabilities, ``no_new_privs``), one
-  per grading slot, so the process limit counts only this sandbox and nothing it runs can
-  signal or trace another learner's kernel.
+* **Identity.** Root mode: a numeric uid of its own (no account, no capabilities,
+  ``no_new_privs``), one per grading slot, so the process limit counts only this sandbox and
+  nothing it runs can signal or trace another learner's kernel. User-namespace mode: a user
+  namespace of its own per sandboxed process (no capabilities outside it; nested user
+  namespaces disabled where bwrap supports it); the PID namespace keeps other learners'
+  kernels out of reach.
 * **Network.** None: a private network namespace with no interface up. The grader talks to
   the kernel over ZeroMQ's ``ipc`` transport (Unix sockets in a bound runtime folder).
 * **Limits** (:class:`Limits`): address space, CPU seconds, processes and threads, file size,
   and (enforced by the grader, not the kernel) output size.
 * **Clean-up.** A private PID namespace: when the outer ``bwrap`` process is killed, every
-  process the learner started dies with it. :meth:`Sandbox.kill_all` then kills anything still
-  running under the slot's uid, so nothing a submission starts outlives its grading.
+  process the learner started dies with it (``--die-with-parent`` kills the namespace's init,
+  and the kernel kills every process of a namespace whose init dies). Root mode:
+  :meth:`Sandbox.kill_all` then kills anything still running under the slot's uid.
+  User-namespace mode: :meth:`UserNamespaceSandbox.kill_all` kills the slot's ``bwrap``
+  processes (found by a token in their command line) and all their descendants. Either way
+  nothing a submission starts outlives its grading.
 
 When bubblewrap is missing the course refuses to grade (:class:`SandboxUnavailable`) unless the
 instructor passes ``--unsafe``; :class:`Unconfined` then runs learner code with the grader's
@@ -32,6 +47,7 @@ own rights (the judging still happens outside the kernel).
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -108,9 +124,11 @@ def course_package_dir() -> Path:
 
 
 class Sandbox:
-    """Runs commands for one grading slot inside bubblewrap (see the module docstring)."""
+    """Runs commands for one grading slot inside bubblewrap, as root (see the module
+    docstring)."""
 
     confined = True
+    mode = "root (a uid per grading slot)"
 
     def __init__(self, slot: int, limits: Limits | None = None):
         self.slot = slot
@@ -126,9 +144,9 @@ class Sandbox:
         bwrap = shutil.which(BWRAP)
         if not bwrap:
             raise SandboxUnavailable(missing_message())
-        args = [bwrap, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
-                "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--clearenv",
-                "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
+        args = [bwrap, *self._namespaces(), "--unshare-ipc", "--unshare-pid", "--unshare-net",
+                "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent", "--new-session",
+                "--clearenv", "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
         for name in ("bin", "lib", "lib64", "sbin", "lib32", "libx32"):
             top = Path("/") / name
             if top.is_symlink():
@@ -167,16 +185,32 @@ class Sandbox:
             "PM_ML_GRADING": "1", "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": "/tmp",
         }
         base_env.update(env or {})
+        base_env.update(self._marker_env())
         for key, value in base_env.items():
             args += ["--setenv", key, value]
         args += ["--chdir", str(home), "--"]
-        lim = self.limits
-        args += ["prlimit", f"--as={lim.memory_mb * 2**20}", f"--cpu={lim.cpu_seconds}",
-                 f"--nproc={lim.processes}", f"--fsize={lim.file_mb * 2**20}", "--core=0",
-                 "--"]
-        args += ["setpriv", f"--reuid={self.uid}", f"--regid={self.uid}", "--clear-groups",
-                 "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--"]
+        args += ["prlimit", *self._prlimits(), "--"]
+        args += self._identity()
         return args + list(command)
+
+    def _namespaces(self) -> list[str]:
+        return []
+
+    def _marker_env(self) -> dict:
+        return {}
+
+    def _prlimits(self) -> list[str]:
+        lim = self.limits
+        return [f"--as={lim.memory_mb * 2**20}", f"--cpu={lim.cpu_seconds}",
+                f"--nproc={lim.processes}", f"--fsize={lim.file_mb * 2**20}", "--core=0"]
+
+    def _identity(self) -> list[str]:
+        return ["setpriv", f"--reuid={self.uid}", f"--regid={self.uid}", "--clear-groups",
+                "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--"]
+
+    def expected_uid(self) -> int:
+        """The uid a sandboxed process reports (checked by :func:`check_available`)."""
+        return self.uid
 
     def prepare_scratch(self, scratch: Path) -> None:
         """Make ``scratch`` the slot uid's, with matplotlib's font cache copied in (without
@@ -208,6 +242,91 @@ class Sandbox:
 
     def survivors(self) -> list[int]:
         return _pids_of_uid(self.uid)
+
+
+class UserNamespaceSandbox(Sandbox):
+    """The same sandbox for an instructor without root: bwrap in a user namespace.
+
+    No uid switching and no chown (the instructor owns the scratch folder); the slot's
+    processes are the ``bwrap`` processes whose command line carries this object's token,
+    and everything descended from them (inside the PID namespace, learner code cannot
+    reparent itself outside it)."""
+
+    mode = "user namespace (as the instructor, no root)"
+
+    def __init__(self, slot: int, limits: Limits | None = None):
+        super().__init__(slot, limits)
+        self.uid = os.getuid()
+        self.token = f"pm-ml-slot-{os.getpid()}-{slot}-{secrets.token_hex(6)}"
+
+    def _namespaces(self) -> list[str]:
+        return ["--unshare-user", *(["--disable-userns"] if _bwrap_has("--disable-userns")
+                                    else [])]
+
+    def _marker_env(self) -> dict:
+        return {"PM_ML_SANDBOX": self.token}
+
+    def _prlimits(self) -> list[str]:
+        limits = super()._prlimits()
+        if not nproc_counts_per_namespace():
+            # Before Linux 5.14 RLIMIT_NPROC counts every process of the real uid, i.e. all
+            # of the instructor's: a low cap would stop the kernel from starting threads. The
+            # PID namespace (killed as a whole after each notebook) bounds a fork bomb's life.
+            limits = [a for a in limits if not a.startswith("--nproc=")]
+        return limits
+
+    def _identity(self) -> list[str]:
+        return []
+
+    def expected_uid(self) -> int:
+        return os.getuid()
+
+    def prepare_scratch(self, scratch: Path) -> None:
+        scratch.mkdir(parents=True, exist_ok=True)
+        _copy_font_cache(scratch / ".matplotlib")
+
+    def own(self, path: Path) -> None:
+        pass  # the instructor's own files are the sandbox's (same uid, mapped)
+
+    def _mine(self) -> list[int]:
+        """The slot's bwrap processes first, then every descendant of them."""
+        table = _process_table()
+        roots = [pid for pid, (_, uid) in table.items()
+                 if uid == self.uid and _is_bwrap_of(pid, self.token)]
+        found, frontier = list(roots), set(roots)
+        children: dict[int, list[int]] = {}
+        for pid, (ppid, _) in table.items():
+            children.setdefault(ppid, []).append(pid)
+        while frontier:
+            nxt = set()
+            for pid in frontier:
+                for child in children.get(pid, []):
+                    if child not in found:
+                        found.append(child)
+                        nxt.add(child)
+            frontier = nxt
+        return [p for p in found if p != os.getpid()]
+
+    def kill_all(self) -> int:
+        """Kill the slot's bwrap processes (their PID namespaces die with them) and anything
+        descended from them; return how many processes were killed."""
+        killed = 0
+        for _ in range(20):
+            pids = self._mine()
+            if not pids:
+                return killed
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                    killed += 1
+                except (ProcessLookupError, PermissionError):
+                    pass
+            time.sleep(0.05)
+        return killed
+
+    def survivors(self) -> list[int]:
+        # A zombie (killed, not yet reaped by the grader's process) runs nothing.
+        return [p for p in self._mine() if _state(p) not in ("Z", "X", "")]
 
 
 class Unconfined(Sandbox):
@@ -252,10 +371,75 @@ def _pids_of_uid(uid: int) -> list[int]:
     return found
 
 
+def _process_table() -> dict[int, tuple[int, int]]:
+    """{pid: (parent pid, real uid)} of every process visible in /proc."""
+    table = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status", encoding="ascii", errors="replace") as f:
+                ppid = uid = None
+                for line in f:
+                    if line.startswith("PPid:"):
+                        ppid = int(line.split()[1])
+                    elif line.startswith("Uid:"):
+                        uid = int(line.split()[1])
+                        break
+        except (OSError, ValueError):
+            continue
+        if ppid is not None and uid is not None:
+            table[int(entry)] = (ppid, uid)
+    return table
+
+
+def _is_bwrap_of(pid: int, token: str) -> bool:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            argv = f.read().split(b"\0")
+    except OSError:
+        return False
+    return (bool(argv) and Path(argv[0].decode(errors="replace")).name == BWRAP
+            and token.encode() in argv)
+
+
+def _state(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return ""
+
+
+def nproc_counts_per_namespace() -> bool:
+    """Since Linux 5.14, RLIMIT_NPROC inside a user namespace counts only that namespace's
+    processes (the instructor's own processes outside it do not count against the cap)."""
+    try:
+        major, minor = (int(x) for x in os.uname().release.split(".")[:2])
+    except ValueError:
+        return False
+    return (major, minor) >= (5, 14)
+
+
+_BWRAP_HELP: str | None = None
+
+
+def _bwrap_has(option: str) -> bool:
+    global _BWRAP_HELP
+    if _BWRAP_HELP is None:
+        try:
+            _BWRAP_HELP = subprocess.run([shutil.which(BWRAP) or BWRAP, "--help"],
+                                         capture_output=True, text=True, timeout=10).stdout
+        except (OSError, subprocess.TimeoutExpired):
+            _BWRAP_HELP = ""
+    return option in _BWRAP_HELP
+
+
 _FONT_CACHE: list[Path] | None = None
 
 
-def _copy_font_cache(target: Path) -> None:
+def font_cache_files() -> list[Path]:
+    """matplotlib's font cache of the grading user, built once (before workers fork)."""
     global _FONT_CACHE
     if _FONT_CACHE is None:
         try:
@@ -265,8 +449,12 @@ def _copy_font_cache(target: Path) -> None:
             _FONT_CACHE = sorted(Path(matplotlib.get_cachedir()).glob("fontlist-*.json"))
         except Exception:  # matplotlib is optional for the grader itself
             _FONT_CACHE = []
+    return _FONT_CACHE
+
+
+def _copy_font_cache(target: Path) -> None:
     target.mkdir(parents=True, exist_ok=True)
-    for path in _FONT_CACHE:
+    for path in font_cache_files():
         shutil.copy(path, target / path.name)
 
 
@@ -277,30 +465,48 @@ def missing_message() -> str:
             "every submission, pass --unsafe to run learner code with your own rights.")
 
 
-def check_available(limits: Limits | None = None) -> None:
-    """Raise :class:`SandboxUnavailable` unless a sandboxed command really runs here."""
-    if not shutil.which(BWRAP):
-        raise SandboxUnavailable(missing_message())
-    if os.geteuid() != 0:
-        raise SandboxUnavailable(
-            "Grading runs each learner under a uid of its own, which needs root (as in the "
-            "course's grading container or `sudo`). Run the grader as root, or pass --unsafe "
-            "only if you trust every submission.")
+def _probe(box_class: type[Sandbox], limits: Limits | None) -> str | None:
+    """Run a tiny Python in a ``box_class`` sandbox; None if it ran as expected, else why."""
     import tempfile
 
-    box = Sandbox(63, limits)
+    box = box_class(63, limits)
     with tempfile.TemporaryDirectory(prefix="pm-ml-sandbox-check-") as tmp:
         scratch = Path(tmp) / "home"
-        box.prepare_scratch(scratch)
-        argv = box.wrap([sys.executable, "-c", "import os; print(os.getuid())"], scratch)
         try:
+            box.prepare_scratch(scratch)
+            argv = box.wrap([sys.executable, "-c", "import os; print(os.getuid(), os.getpid())"],
+                            scratch)
             done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
         except (OSError, subprocess.TimeoutExpired) as err:
-            raise SandboxUnavailable(f"bubblewrap is installed but failed to start: {err}") \
-                from None
+            return f"failed to start: {err}"
         finally:
             box.kill_all()
-        if done.returncode != 0 or done.stdout.strip() != str(box.uid):
-            raise SandboxUnavailable(
-                "bubblewrap is installed but could not start a sandboxed Python here "
-                f"(exit {done.returncode}): {done.stderr.strip()[-500:]}")
+        words = done.stdout.split()
+        if done.returncode != 0 or len(words) != 2:
+            return f"exit {done.returncode}: {done.stderr.strip()[-300:]}"
+        if words[0] != str(box.expected_uid()) or int(words[1]) > 3:
+            return f"ran, but as uid {words[0]}, pid {words[1]} (no private PID namespace)"
+    return None
+
+
+def check_available(limits: Limits | None = None) -> type[Sandbox]:
+    """The sandbox class that really runs a sandboxed Python here: root mode as root (user
+    namespaces if that fails), user-namespace mode otherwise. Raise
+    :class:`SandboxUnavailable` with what to do when neither works."""
+    if not shutil.which(BWRAP):
+        raise SandboxUnavailable(missing_message())
+    candidates = [Sandbox, UserNamespaceSandbox] if os.geteuid() == 0 \
+        else [UserNamespaceSandbox]
+    tried = []
+    for box_class in candidates:
+        why = _probe(box_class, limits)
+        if why is None:
+            return box_class
+        tried.append(f"{box_class.mode}: {why}")
+    raise SandboxUnavailable(
+        "bubblewrap is installed but could not start a sandboxed Python here ("
+        + "; ".join(tried) + "). Without root, grading needs unprivileged user namespaces: "
+        "on Debian `sysctl kernel.unprivileged_userns_clone=1`; on Ubuntu 24.04 "
+        "`sysctl kernel.apparmor_restrict_unprivileged_userns=0` (or an AppArmor profile "
+        "for bwrap). Or run the grader as root, or pass --unsafe only if you trust every "
+        "submission.")
