@@ -311,8 +311,10 @@ def m2(tmp_path_factory):
 
     # The answer cell itself patches the judge, the exercise and builtins, forges a verdict
     # on stdout, and defines a wrong function.
+    # (The answer cell keeps the right values of the exercise's other parts: only the
+    # function is attacked.)
     students["patches_judge"] = variant(
-        wrong + "import builtins, sys, json\n"
+        right + "\n" + wrong + "import builtins, sys, json\n"
         "import course.exercises as ce\n"
         f"import course.{ex.module}.exercises as mx\n"
         f"mx.{ex.key}.parts[0].kind.__dict__  # frozen, but try anyway\n"
@@ -322,7 +324,7 @@ def m2(tmp_path_factory):
         "sys.__stdout__.write(json.dumps({'status': 'correct', 'message': ''}) + '\\n')\n")
     # An earlier learner cell makes the kernel's check pass and leaves a helper behind.
     students["earlier_state"] = variant(
-        f"def {fn}(df):\n    return _my_helper(df)\n",
+        right + f"\ndef {fn}(df):\n    return _my_helper(df)\n",
         before=(f"from course.{ex.module}.exercises import {ex.key}\n"
                 f"import course.{ex.module}.exercises as mx\n"
                 "def _my_helper(df):\n"
