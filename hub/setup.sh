@@ -11,6 +11,7 @@
 #   a system user per instructor and learner (created when missing; homes private, 0700), and
 #   for each instructor a clone of this repository in ~/pm-ml-judgment, their course directory
 #   (~/.jupyter/nbgrader_config.py points the formgrader at it)
+#   /etc/profile.d/pm-course.sh ($COURSE_HUB_PROFILE): the environment on login shells' PATH
 #   a systemd unit pm-course-hub.service, enabled and started (COURSE_HUB_START=none skips it)
 #
 # Safe to run again: it adds users and reinstalls the environment from the pins; it never
@@ -48,6 +49,9 @@ mkdir -p "$PREFIX/env/etc/jupyter"
 sed "s|@EXCHANGE@|$EXCHANGE|" "$REPO/hub/nbgrader_global_config.py" \
     > "$PREFIX/env/etc/jupyter/nbgrader_config.py"
 chmod -R a+rX,go-w "$PREFIX/env"
+# Hub terminals get the environment from the spawner; an instructor who logs in over ssh
+# gets it from their login shell.
+echo "export PATH=\"$PREFIX/env/bin:\$PATH\"" > "${COURSE_HUB_PROFILE:-/etc/profile.d/pm-course.sh}"
 
 step "hub configuration"
 install -m 644 "$REPO/hub/jupyterhub_config.py" "$PREFIX/jupyterhub_config.py"

@@ -164,6 +164,7 @@ def hub():
             ["bash", str(ROOT / "hub" / "setup.sh")],
             env=dict(os.environ, COURSE_HUB_PREFIX=str(hub.prefix),
                      COURSE_HUB_EXCHANGE=str(hub.exchange), COURSE_HUB_START="none",
+                     COURSE_HUB_PROFILE=str(base / "profile.sh"),
                      INSTRUCTORS=hub.instructor,
                      LEARNERS=" ".join(u for u, r in users.items() if r != "instructor")),
             capture_output=True, text=True, timeout=900,
