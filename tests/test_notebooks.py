@@ -183,3 +183,71 @@ def test_no_markdown_paragraph_is_typeset_as_maths_by_accident(path):
             if _unescaped_dollars(paragraph) >= 2:
                 bad.append(paragraph[:120])
     assert not bad, "escape dollar amounts as \\$ in: " + " | ".join(bad)
+
+
+# --------------------------------------------------------------------------- every notebook
+
+def _module_key(path: Path) -> str:
+    return path.parent.name.split("_")[0]
+
+
+@pytest.mark.parametrize("path", SOURCE, ids=ids(SOURCE))
+def test_headings_state_the_points_the_grader_gives(path):
+    nb = nbformat.read(path, as_version=4).cells
+    pts = {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]["points"]
+           for c in nb if c.metadata.get("nbgrader", {}).get("grade")}
+    for c in nb:
+        found = re.match(r"## (?:Exercise (q\d+)|Written answer (w\d+)) \((\d+) points",
+                         c.source)
+        if found and c.cell_type == "markdown":
+            key = found.group(1) and f"{found.group(1)}_tests" or f"{found.group(2)}_answer"
+            assert pts[key] == int(found.group(3)), (key, pts[key], found.group(3))
+
+
+@pytest.mark.parametrize("path", SOURCE, ids=ids(SOURCE))
+def test_check_and_report_name_the_same_answers_as_the_answer_cell(path):
+    """The visible check, the hidden report and the answer cell agree on every part."""
+    from course.exercises import exercise
+
+    nb = nbformat.read(path, as_version=4).cells
+    by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb}
+    keys = [g.removesuffix("_tests") for g in by_id if g and g.endswith("_tests")]
+    assert keys, "no graded exercise"
+    for key in keys:
+        names = [p.name for p in exercise(_module_key(path), key).parts]
+        call = ", ".join(f"{n}={n}" for n in names)
+        flat = re.sub(r"\s+", " ", by_id[f"{key}_tests"].source)
+        assert f"{key}.check({call})" in flat and f"_{key}.report({call})" in flat, key
+        for n in names:
+            assert re.search(rf"^(def )?{n}\b", by_id[f"{key}_answer"].source, re.M), n
+
+
+@pytest.mark.parametrize("path", SOURCE, ids=ids(SOURCE))
+def test_glossary_links_use_the_anchor_rule(path):
+    """[term](glossary.md#anchor): anchor = lower case, runs of non-alphanumerics -> '-'."""
+    text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells
+                     if c.cell_type == "markdown")
+    links = re.findall(r"\]\(glossary\.md#([^)]*)\)", text)
+    assert links, "no glossary links"
+    for anchor in links:
+        assert anchor == re.sub(r"[^a-z0-9]+", "-", anchor.lower()).strip("-"), anchor
+
+
+@pytest.mark.parametrize("path", SOURCE, ids=ids(SOURCE))
+def test_written_answers_have_their_own_rubric_and_scored_samples(path):
+    """Two instructors score the same answer the same way: a rubric written for this
+    scenario (levels 1-4 on the three dimensions), a justification rule, and scored samples
+    at levels 2, 3 and 4 in the solution (stripped from release/)."""
+    nb = nbformat.read(path, as_version=4).cells
+    for i, c in enumerate(nb):
+        meta = c.metadata.get("nbgrader", {})
+        if not (meta.get("grade") and c.cell_type == "markdown"):
+            continue
+        prompt = "\n".join(x.source for x in nb[max(0, i - 3):i] if x.cell_type == "markdown")
+        assert re.search(r"below 3", prompt) and "justification" in prompt, meta["grade_id"]
+        for dimension in ("Problem decomposition", "Trade-off articulation",
+                          "Collaboration realism"):
+            assert dimension.lower() in prompt.lower(), (meta["grade_id"], dimension)
+        for level in (2, 3, 4):
+            assert re.search(rf"[Ss]ample (answer )?at level {level}|[Ll]evel {level} sample",
+                             c.source), (meta["grade_id"], level)
