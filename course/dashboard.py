@@ -72,15 +72,19 @@ class Dashboard:
 
 
 def exercises() -> list[tuple[str, str, str]]:
-    """``(module, key, title)`` of every registered exercise, in module and key order."""
+    """``(module, key, title)`` of every exercise of the course's modules (``course.mN``),
+    in module and key order. Only real course modules count: anything else that registered
+    exercises (a test, an instructor's experiment) is left out."""
     from course import exercises as registry
 
     package = Path(__file__).parent
+    modules = []
     for info in pkgutil.iter_modules([str(package)]):
         if info.ispkg and re.fullmatch(r"m\d+", info.name):
             importlib.import_module(f"course.{info.name}.exercises")
+            modules.append(info.name)
     found = []
-    for module in sorted(registry.REGISTRY, key=lambda m: int(m[1:])):
+    for module in sorted(set(modules) & set(registry.REGISTRY), key=lambda m: int(m[1:])):
         table = registry.REGISTRY[module]
         for key in sorted(table, key=lambda k: int(k[1:])):
             found.append((module, key, table[key].title))
