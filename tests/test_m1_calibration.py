@@ -202,7 +202,7 @@ def test_reliability_intervals_match_statsmodels_and_scipy():
         assert (row.low, row.high) == pytest.approx((low, high), abs=1e-12)
         ci = binomtest(row.frauds, row.applications).proportion_ci(method="wilson")
         assert (row.low, row.high) == pytest.approx((ci.low, ci.high), abs=1e-12)
-    assert all(np.isnan(calibration.wilson_interval(0, 0)))     # an empty bin: no interval
+    assert all(np.isnan(calibration._bin_interval(0, 0)))       # an empty bin: no interval
 
 
 def test_reliability_table_refuses_bad_bins():

@@ -47,6 +47,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.frozen import FrozenEstimator
 
+from course.intervals import wilson_interval
 from course.style import money, pct
 
 #: Share of Ledgerly Later's pilot applications that were fraud (both splits).
@@ -244,15 +245,9 @@ def fit_calibrator(scores, is_fraud, method: str = "isotonic") -> Calibrator:
 
 # --------------------------------------------------------------------------- reliability
 
-def wilson_interval(frauds: float, n: float, level: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval for a share ``frauds / n`` (``level`` two-sided coverage)."""
-    if n <= 0:
-        return (math.nan, math.nan)
-    z = float(norm.ppf(0.5 + level / 2))
-    p = frauds / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return (max(0.0, centre - half), min(1.0, centre + half))
+def _bin_interval(frauds: float, n: float) -> tuple[float, float]:
+    """The Wilson interval of a bin's fraud rate; an empty bin has none (nan, nan)."""
+    return (math.nan, math.nan) if n <= 0 else wilson_interval(frauds, n)
 
 
 def _bin_index(scores: np.ndarray, bins: int) -> np.ndarray:
@@ -286,7 +281,7 @@ def reliability_table(scores, is_fraud, bins: int = 10) -> pd.DataFrame:
     count, total, frauds, score_sum = _binned(scores, is_fraud, bins)
     rows = []
     for k in np.flatnonzero(count):
-        low, high = wilson_interval(float(frauds[k]), float(total[k]))
+        low, high = _bin_interval(float(frauds[k]), float(total[k]))
         rows.append({
             "bin": f"{k / bins:.2f}-{(k + 1) / bins:.2f}",
             "applications": int(count[k]),
@@ -319,7 +314,7 @@ class Reliability:
     def intervals(self) -> tuple[np.ndarray, np.ndarray]:
         """95% Wilson intervals on each bin's fraud rate, from its (re-weighted) rate and its
         number of applications (an approximation when the rows are re-weighted)."""
-        pairs = [wilson_interval(rate * n, n) for rate, n in
+        pairs = [_bin_interval(rate * n, n) for rate, n in
                  zip(self.fraud_rate, self.applications, strict=True)]
         return (np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs]))
 

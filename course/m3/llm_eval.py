@@ -41,6 +41,11 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
+from sklearn.metrics import cohen_kappa_score
+from statsmodels.stats.power import NormalIndPower
+from statsmodels.stats.proportion import proportion_effectsize
+
+from course.intervals import wilson_interval
 
 SEED = 404
 #: What the evaluation set must cover, with each kind's share of a well-built set.
@@ -67,24 +72,6 @@ OUTPUT_TOKENS = 180               # per answer
 # --------------------------------------------------------------------------- statistics
 
 @lru_cache(maxsize=8)
-def _z(level: float) -> float:
-    """The two-sided normal quantile for coverage ``level`` (1.96 for 0.95)."""
-    return float(norm.ppf(0.5 + level / 2))
-
-
-def wilson_interval(successes: float, n: float, level: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval for a rate ``successes / n`` (``level`` two-sided coverage)."""
-    if n <= 0:
-        raise ValueError(f"need at least one conversation, got n={n}")
-    if not 0 <= successes <= n:
-        raise ValueError(f"successes must be between 0 and n, got {successes} of {n}")
-    z = _z(level)
-    p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return (max(0.0, centre - half), min(1.0, centre + half))
-
-
 def difference_interval(k_b: float, n_b: float, k_a: float, n_a: float,
                         level: float = 0.95) -> tuple[float, float, float]:
     """Rate of B minus rate of A, with Newcombe's hybrid score interval:
@@ -101,8 +88,9 @@ def difference_interval(k_b: float, n_b: float, k_a: float, n_a: float,
 def conversations_needed(rate_a: float, rate_b: float, *, power: float = 0.8,
                          alpha: float = 0.05) -> float:
     """Conversations **per version** to detect the difference between two unsupported-claim
-    rates with the given power, two-sided test at ``alpha`` (Cohen's h, normal
-    approximation). Round up to a whole conversation before using it."""
+    rates with the given power, two-sided test at ``alpha`` (statsmodels' ``NormalIndPower``
+    on Cohen's h, as Module 4's A/B test uses). Round up to a whole conversation before
+    using it."""
     for name, value in (("rate_a", rate_a), ("rate_b", rate_b)):
         if not 0 < value < 1:
             raise ValueError(f"{name} must be strictly between 0 and 1, got {value}")
@@ -110,24 +98,23 @@ def conversations_needed(rate_a: float, rate_b: float, *, power: float = 0.8,
         raise ValueError("the two rates are equal: no sample size can tell them apart")
     if not (0 < power < 1 and 0 < alpha < 1):
         raise ValueError("power and alpha must be between 0 and 1")
-    h = 2 * math.asin(math.sqrt(rate_a)) - 2 * math.asin(math.sqrt(rate_b))
-    z = norm.ppf(1 - alpha / 2) + norm.ppf(power)
-    # On the arcsine scale each version's rate has variance 1/n, so their difference 2/n.
-    return float(2 * (z / h) ** 2)
+    effect = abs(proportion_effectsize(rate_a, rate_b))
+    return float(NormalIndPower().solve_power(effect_size=effect, alpha=alpha, power=power,
+                                              ratio=1.0, alternative="two-sided"))
 
 
 def cohen_kappa(rater_1, rater_2) -> float:
-    """Cohen's kappa between two raters' yes/no labels: agreement beyond chance, 1 = always
-    agree, 0 = no better than chance."""
+    """Cohen's kappa between two raters' yes/no labels (scikit-learn's
+    ``cohen_kappa_score``): agreement beyond chance, 1 = always agree, 0 = no better than
+    chance. Two raters who both give one label throughout agree perfectly (1)."""
     a = np.asarray(rater_1, dtype=bool)
     b = np.asarray(rater_2, dtype=bool)
     if a.shape != b.shape or a.size == 0:
         raise ValueError("need the same, non-zero number of labels from each rater")
-    observed = float(np.mean(a == b))
     chance = float(a.mean() * b.mean() + (1 - a.mean()) * (1 - b.mean()))
-    if chance == 1:
-        return 1.0 if observed == 1 else 0.0
-    return (observed - chance) / (1 - chance)
+    if chance == 1:  # scikit-learn's kappa is 0/0 here
+        return 1.0 if np.array_equal(a, b) else 0.0
+    return float(cohen_kappa_score(a, b))
 
 
 def agreement(rater_1, rater_2) -> dict:
