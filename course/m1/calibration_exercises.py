@@ -11,7 +11,6 @@ it. In a notebook::
 from __future__ import annotations
 
 from course.exercises import Choice, Exercise, Number, Part, register
-from course.exercises import progress as _progress
 
 THRESHOLD_3 = Number(places=3, low=0.0, high=1.0,
                      unit="a threshold between 0 and 1 (three decimals)")
@@ -117,7 +116,6 @@ EXERCISES = register("m1", [q9, q10])
 
 def progress() -> None:
     """Print this session's progress through Module 1's exercises, this lesson's included."""
-    from course.m1.exercises import ALL
+    from course.m1.exercises import progress as module_progress
 
-    extra = [e for e in EXERCISES if all(e is not known for known in ALL)]
-    _progress([*ALL, *extra], "Module 1, model literacy")
+    module_progress()

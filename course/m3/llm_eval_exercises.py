@@ -12,7 +12,6 @@ recognises it. In a notebook::
 from __future__ import annotations
 
 from course.exercises import Choice, Exercise, Number, Part, register
-from course.exercises import progress as _progress
 
 YES_NO = Choice({"yes": ("y", "true", "it can"), "no": ("n", "false", "it cannot")})
 CONVERSATIONS = Number(places=0, low=1, high=1e8, unit="a number of conversations")
@@ -140,7 +139,6 @@ EXERCISES = register("m3", [q9, q10, q11])
 
 def progress() -> None:
     """Print this session's progress through Module 3's exercises, this lesson's included."""
-    from course.m3.exercises import ALL
+    from course.m3.exercises import progress as module_progress
 
-    extra = [e for e in EXERCISES if all(e is not known for known in ALL)]
-    _progress([*ALL, *extra], "Module 3, system awareness")
+    module_progress()

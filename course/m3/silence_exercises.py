@@ -130,7 +130,7 @@ SILENCE = register("m3", [q12, q13])
 
 
 def progress() -> None:
-    """Print this session's progress through notebook 5's exercises."""
-    from course.exercises import progress as _progress
+    """Print this session's progress through Module 3's exercises, this lesson's included."""
+    from course.m3.exercises import progress as module_progress
 
-    _progress(SILENCE, "Module 3, notebook 5 (monitoring that notices silence)")
+    module_progress()

@@ -136,7 +136,7 @@ LAUNCH = register("m4", [q9, q10, q11])
 
 
 def progress() -> None:
-    """Print this session's progress through the capstone's exercises."""
-    from course.exercises import progress as _progress
+    """Print this session's progress through Module 4's exercises, this lesson's included."""
+    from course.m4.exercises import progress as module_progress
 
-    _progress(LAUNCH, "Module 4, the capstone launch review")
+    module_progress()
